@@ -1,0 +1,78 @@
+package io.meterbridge.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Meterbridge's own settings ({@code hub.*}); each is documented in docs/configuration.md. */
+@ConfigMapping(prefix = "hub")
+public interface HubConfig {
+
+    /** Folder with schemas, master data, price books and policies. */
+    @WithDefault("mappings")
+    String mappingsDir();
+
+    Topics topics();
+
+    Ingest ingest();
+
+    Pii pii();
+
+    Sources sources();
+
+    interface Topics {
+        @WithDefault("meterbridge.events.raw")
+        String raw();
+
+        @WithDefault("meterbridge.events.accepted")
+        String accepted();
+
+        @WithDefault("meterbridge.events.dead-letter")
+        String deadLetter();
+
+        @WithDefault("6")
+        int partitions();
+
+        @WithDefault("1")
+        short replicationFactor();
+
+        /** Retention of raw and accepted events. */
+        @WithDefault("P35D")
+        Duration eventRetention();
+
+        @WithDefault("P90D")
+        Duration deadLetterRetention();
+
+        /** Create missing topics at start-up (off when an operator such as Strimzi owns them). */
+        @WithDefault("true")
+        boolean provision();
+    }
+
+    interface Ingest {
+        @WithDefault("1048576")
+        int maxBodyBytes();
+
+        @WithDefault("1000")
+        int maxEventsPerBatch();
+
+        @WithDefault("PT300S")
+        Duration signatureTolerance();
+
+        /** Consumer group of the raw-topic ingestion route. */
+        @WithDefault("meterbridge-ingest")
+        String rawConsumerGroup();
+    }
+
+    interface Pii {
+        /** Secret key of the keyed tokens that replace personal fields. */
+        String tokenKey();
+    }
+
+    interface Sources {
+        /** Files that register producing sources, loaded into PostgreSQL at start-up. */
+        Optional<List<String>> files();
+    }
+}

@@ -1,0 +1,81 @@
+package io.meterbridge.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.meterbridge.ingest.Submission.Channel;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+
+/**
+ * The raw-topic twin of {@link HttpIngestGate}: each record carries a body like the HTTP API's and the signature in
+ * a {@code Meterbridge-Signature} record header. A record that fails any check is dead-lettered, never dropped: it
+ * is already in a topic the hub consumes, and its producer gets no answer to read.
+ */
+@Named("kafkaIngestGate")
+@ApplicationScoped
+public class KafkaIngestGate {
+
+    private final SignedSourceResolver resolver;
+    private final EventBodyParser parser;
+
+    public KafkaIngestGate(SignedSourceResolver resolver, EventBodyParser parser) {
+        this.resolver = resolver;
+        this.parser = parser;
+    }
+
+    /** One submission per polled record, in offset order. */
+    public List<Submission> admit(List<Exchange> records) {
+        List<Submission> submissions = new ArrayList<>(records.size());
+        for (Exchange record : records) {
+            submissions.add(admitRecord(record.getMessage()));
+        }
+        return submissions;
+    }
+
+    private Submission admitRecord(Message record) {
+        Instant receivedAt = Instant.now();
+        byte[] body = record.getBody(byte[].class);
+        if (body == null) {
+            body = new byte[0];
+        }
+        Long timestamp = record.getHeader(KafkaConstants.TIMESTAMP, Long.class);
+        Instant reference = timestamp == null ? receivedAt : Instant.ofEpochMilli(timestamp);
+        String source = null;
+        try {
+            source = resolver.signingSource(header(record, SignatureVerifier.HEADER),
+                    header(record, SignedSourceResolver.SOURCE_HEADER), body, reference);
+            String contentType = header(record, "content-type");
+            String mediaType = parser.mediaType(contentType == null ? EventBodyParser.JSON : contentType);
+            return Submission.admitted(Channel.KAFKA, source, parser.parse(body, mediaType), receivedAt);
+        } catch (RequestRejectedException rejection) {
+            return Submission.rejected(Channel.KAFKA, source, rejection.reason(), body, receivedAt);
+        }
+    }
+
+    /** Commits the batch's offsets; called only after the batch is durable downstream. */
+    public void commit(Exchange batch) {
+        KafkaManualCommit commit = batch.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+        List<?> records = batch.getMessage().getBody(List.class);
+        if (commit == null && records != null && !records.isEmpty() && records.get(records.size() - 1) instanceof Exchange last) {
+            commit = last.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+        }
+        if (commit != null) {
+            commit.commit();
+        }
+    }
+
+    private static String header(Message record, String name) {
+        Object value = record.getHeader(name);
+        if (value instanceof byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        return value == null ? null : value.toString();
+    }
+}
