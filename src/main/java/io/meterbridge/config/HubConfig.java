@@ -39,9 +39,16 @@ public interface HubConfig {
         @WithDefault("1")
         short replicationFactor();
 
-        /** Retention of raw and accepted events. */
+        /** Retention of accepted events (tokenized, the replayable source of truth for metering). */
         @WithDefault("P35D")
         Duration eventRetention();
+
+        /**
+         * Retention of the raw topic: an inbox holding what producers wrote, personal fields in clear, so it is kept
+         * only as long as a consumer outage may last.
+         */
+        @WithDefault("P1D")
+        Duration rawRetention();
 
         @WithDefault("P90D")
         Duration deadLetterRetention();
@@ -60,6 +67,13 @@ public interface HubConfig {
 
         @WithDefault("PT300S")
         Duration signatureTolerance();
+
+        /** Longest a send waits for Kafka metadata or buffer space before the request fails with 503. */
+        @WithDefault("10000")
+        int producerMaxBlockMs();
+
+        @WithDefault("1")
+        int producerLingerMs();
 
         /** Consumer group of the raw-topic ingestion route. */
         @WithDefault("meterbridge-ingest")

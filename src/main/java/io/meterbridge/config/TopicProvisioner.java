@@ -51,7 +51,7 @@ public class TopicProvisioner implements OnCamelContextStarting {
 
     void provision() throws Exception {
         List<NewTopic> wanted = List.of(
-                topic(topics.raw(), topics.eventRetention().toMillis()),
+                topic(topics.raw(), topics.rawRetention().toMillis()),
                 topic(topics.accepted(), topics.eventRetention().toMillis()),
                 topic(topics.deadLetter(), topics.deadLetterRetention().toMillis()));
         Properties props = new Properties();

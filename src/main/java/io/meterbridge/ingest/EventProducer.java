@@ -11,6 +11,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.meterbridge.config.HubConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -23,16 +24,15 @@ public class EventProducer {
 
     private final KafkaProducer<String, byte[]> producer;
 
-    public EventProducer(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-            @ConfigProperty(name = "hub.ingest.producer-linger-ms", defaultValue = "1") int lingerMs) {
+    public EventProducer(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, HubConfig config) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(lingerMs));
+        props.put(ProducerConfig.LINGER_MS_CONFIG, String.valueOf(config.ingest().producerLingerMs()));
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(config.ingest().producerMaxBlockMs()));
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "meterbridge-ingest");
         producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());

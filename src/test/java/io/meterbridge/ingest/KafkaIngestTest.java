@@ -1,0 +1,142 @@
+package io.meterbridge.ingest;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.meterbridge.support.EmbeddedEngines;
+import io.meterbridge.support.Topics;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import static io.meterbridge.support.Events.SECRET;
+import static io.meterbridge.support.Events.apiRequest;
+import static io.meterbridge.support.Events.batch;
+import static io.meterbridge.support.Events.bytes;
+import static io.meterbridge.support.Events.uniqueId;
+import static io.meterbridge.support.Topics.accepted;
+import static io.meterbridge.support.Topics.awaitAccepted;
+import static io.meterbridge.support.Topics.awaitDeadLetters;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Producers writing to the raw topic get the same outcomes as over HTTP: accepted, duplicate, or dead letter. */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedEngines.class)
+class KafkaIngestTest {
+
+    @Inject
+    DataSource dataSource;
+
+    /** All records of one test share a key, so they sit in one partition and are processed in order. */
+    private static void produce(String key, byte[] value, String signature) throws Exception {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Topics.bootstrapServers());
+        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            var record = new ProducerRecord<>(Topics.RAW, key, value);
+            if (signature != null) {
+                record.headers().add(SignatureVerifier.HEADER, signature.getBytes(StandardCharsets.UTF_8));
+            }
+            producer.send(record).get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String sign(byte[] body) {
+        return SignatureVerifier.sign(SECRET, Instant.now().getEpochSecond(), body);
+    }
+
+    @Test
+    void aSignedRecordIsAcceptedAndARepeatIsNotPublishedTwice() throws Exception {
+        String key = uniqueId("raw-key");
+        String first = uniqueId("raw"), second = uniqueId("raw"), sentinel = uniqueId("raw-sentinel");
+        byte[] body = bytes(batch(apiRequest(first, 2, "u-raw"), apiRequest(second, 3, "u-raw")));
+        produce(key, body, sign(body));
+        awaitAccepted(first);
+        assertThat(accepted(second)).hasSize(1);
+
+        produce(key, body, sign(body)); // the producer retried
+        byte[] sentinelBody = bytes(apiRequest(sentinel, 1, "u-raw"));
+        produce(key, sentinelBody, sign(sentinelBody));
+        awaitAccepted(sentinel);
+
+        assertThat(accepted(first)).hasSize(1);
+        assertThat(accepted(second)).hasSize(1);
+        assertThat(Claims.count(dataSource, first)).isEqualTo(1);
+        JsonNode event = accepted(first).get(0);
+        assertThat(event.path("meterbridgeschema").asText()).isEqualTo("api.request/v1");
+    }
+
+    @Test
+    void anUnsignedOrForgedRecordIsDeadLetteredNotDropped() throws Exception {
+        String key = uniqueId("raw-key");
+        String unsigned = uniqueId("raw-unsigned"), forged = uniqueId("raw-forged");
+        produce(key, bytes(apiRequest(unsigned, 1, "u")), null);
+        byte[] forgedBody = bytes(apiRequest(forged, 1, "u"));
+        produce(key, forgedBody, SignatureVerifier.sign("guess", Instant.now().getEpochSecond(), forgedBody));
+
+        JsonNode unsignedLetter = awaitDeadLetters(unsigned).get(0);
+        assertThat(unsignedLetter.path("code").asText()).isEqualTo("signature");
+        assertThat(unsignedLetter.path("channel").asText()).isEqualTo("kafka");
+        assertThat(unsignedLetter.path("reason").asText()).contains("missing Meterbridge-Signature");
+        assertThat(awaitDeadLetters(forged).get(0).path("reason").asText()).contains("does not match");
+        assertThat(accepted(unsigned)).isEmpty();
+        assertThat(accepted(forged)).isEmpty();
+    }
+
+    @Test
+    void anInvalidEventInARecordIsDeadLetteredWithItsFieldNamedAndTheRestAccepted() throws Exception {
+        String key = uniqueId("raw-key");
+        String good = uniqueId("raw-good"), bad = uniqueId("raw-bad");
+        ObjectNode broken = apiRequest(bad, 1, "u");
+        ((ObjectNode) broken.get("data")).remove("endpoint");
+        byte[] body = bytes(batch(apiRequest(good, 1, "u"), broken));
+        produce(key, body, sign(body));
+
+        awaitAccepted(good);
+        JsonNode deadLetter = awaitDeadLetters(bad).get(0);
+        assertThat(deadLetter.path("reason").asText()).contains("data.endpoint: required field is missing");
+        assertThat(deadLetter.path("channel").asText()).isEqualTo("kafka");
+        assertThat(accepted(bad)).isEmpty();
+    }
+
+    @Test
+    void offsetsAreCommittedOnceTheBatchIsDurable() throws Exception {
+        String key = uniqueId("raw-key"), id = uniqueId("raw-offset");
+        byte[] body = bytes(apiRequest(id, 1, "u"));
+        produce(key, body, sign(body));
+        awaitAccepted(id);
+
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Topics.bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin
+                        .listConsumerGroupOffsets("meterbridge-ingest").partitionsToOffsetAndMetadata().get();
+                var ends = admin.listOffsets(committed.keySet().stream()
+                        .collect(java.util.stream.Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get();
+                assertThat(committed).isNotEmpty();
+                committed.forEach((partition, offset) ->
+                        assertThat(offset.offset()).as(partition.toString()).isEqualTo(ends.get(partition).offset()));
+            });
+        }
+    }
+}
