@@ -1,0 +1,234 @@
+#!/usr/bin/env node
+// Offline check of the k8s/ manifests: renders every overlay with kustomize and validates what it produced.
+//
+//   1. schema: each core resource against the Kubernetes OpenAPI schema (npm kubernetes-models), the ServiceMonitor
+//      against the Prometheus Operator schema (npm @kubernetes-models/prometheus-operator);
+//   2. contract: the facts the hub relies on (QUARKUS_PROFILE=prod, ports http/jolokia, probes, read-only root,
+//      references between resources, Strimzi topics, a Secret key for every env:NAME in config/prod/sources.yaml).
+//
+// No cluster is needed. The npm packages live outside the repository (see k8s/README.md):
+//   npm install --prefix /tmp/k8s-validate kubernetes-models @kubernetes-models/prometheus-operator yaml
+//   node k8s/validate.mjs            # or K8S_VALIDATE_DEPS=/other/dir node k8s/validate.mjs
+// The overlays are rendered from a temporary copy of k8s/ in which each secrets.env is secrets.example.env: real
+// secrets are neither copied nor read, and the repository is never written to.
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const k8sDir = dirname(fileURLToPath(import.meta.url));
+const repoDir = dirname(k8sDir);
+const depsDir = process.env.K8S_VALIDATE_DEPS || '/tmp/k8s-validate';
+const modules = join(depsDir, 'node_modules');
+if (!existsSync(join(modules, 'kubernetes-models'))) {
+  console.error(`kubernetes-models not found under ${modules}: see k8s/README.md ("Validating offline")`);
+  process.exit(2);
+}
+const YAML = createRequire(join(modules, 'noop.js'))('yaml');
+const model = async (rel, name) => (await import(pathToFileURL(join(modules, rel)).href))[name];
+
+const models = {
+  'v1/ServiceAccount': await model('kubernetes-models/v1/ServiceAccount.js', 'ServiceAccount'),
+  'v1/ConfigMap': await model('kubernetes-models/v1/ConfigMap.js', 'ConfigMap'),
+  'v1/Secret': await model('kubernetes-models/v1/Secret.js', 'Secret'),
+  'v1/Service': await model('kubernetes-models/v1/Service.js', 'Service'),
+  'apps/v1/Deployment': await model('kubernetes-models/apps/v1/Deployment.js', 'Deployment'),
+  'policy/v1/PodDisruptionBudget': await model('kubernetes-models/policy/v1/PodDisruptionBudget.js', 'PodDisruptionBudget'),
+  'autoscaling/v2/HorizontalPodAutoscaler': await model(
+    'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler.js', 'HorizontalPodAutoscaler'),
+  'monitoring.coreos.com/v1/ServiceMonitor': await model(
+    '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor.js', 'ServiceMonitor'),
+};
+
+// What each overlay must and must not render.
+const expectations = {
+  dev: { replicas: 1, pdb: false, hpa: false, serviceMonitor: false, topicReplicas: 1 },
+  prod: { replicas: undefined, pdb: true, hpa: true, serviceMonitor: true, topicReplicas: 3 },
+};
+const hubTopics = {
+  'meterbridge.events.raw': 3024000000,
+  'meterbridge.events.accepted': 3024000000,
+  'meterbridge.events.dead-letter': 7776000000,
+};
+const dns1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function kustomize(dir) {
+  const opts = { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] };
+  try {
+    return execFileSync('kustomize', ['build', dir], opts);
+  } catch (e) {
+    if (e.code !== 'ENOENT') throw new Error(e.stderr || e.message);
+  }
+  try {
+    return execFileSync('kubectl', ['kustomize', dir], opts);
+  } catch (e) {
+    throw new Error(e.code === 'ENOENT' ? 'neither kustomize nor kubectl is on the PATH' : e.stderr || e.message);
+  }
+}
+
+function sourceSecretNames() {
+  const sources = YAML.parse(readFileSync(join(repoDir, 'config/prod/sources.yaml'), 'utf8'));
+  return sources.sources.flatMap((s) => s.secrets).filter((s) => s.startsWith('env:')).map((s) => s.slice(4));
+}
+
+function checkOverlay(name, docs, expect, fail) {
+  const byKind = (kind) => docs.filter((d) => d.kind === kind);
+  const one = (kind) => {
+    const found = byKind(kind);
+    if (found.length !== 1) fail(`expected one ${kind}, found ${found.length}`);
+    return found[0];
+  };
+
+  // 1. schema
+  for (const doc of docs) {
+    const key = `${doc.apiVersion}/${doc.kind}`;
+    const Model = models[key];
+    if (Model) {
+      try {
+        new Model(doc).validate();
+      } catch (e) {
+        fail(`${key} ${doc.metadata?.name}: ${e.message}`);
+      }
+    } else if (doc.kind !== 'KafkaTopic') {
+      fail(`${key} ${doc.metadata?.name}: no schema to validate it against`);
+    }
+  }
+
+  // 2. contract
+  const deployment = one('Deployment');
+  const config = one('ConfigMap');
+  const secret = one('Secret');
+  const service = one('Service');
+  if (!deployment || !config || !secret || !service) return;
+  const pod = deployment.spec.template;
+  const container = pod.spec.containers.find((c) => c.name === 'meterbridge');
+  if (!container) return fail('no container named meterbridge');
+  const env = Object.fromEntries((container.env || []).map((e) => [e.name, e.value]));
+  if (env.QUARKUS_PROFILE !== 'prod') fail('QUARKUS_PROFILE must be prod (else the image starts embedded engines)');
+  if (deployment.spec.replicas !== expect.replicas) {
+    fail(`replicas ${deployment.spec.replicas}, expected ${expect.replicas}`);
+  }
+  const ports = Object.fromEntries(container.ports.map((p) => [p.name, p.containerPort]));
+  if (ports.http !== 8080) fail('container port "http" must be 8080');
+  if (ports.jolokia !== 8778) fail('container port "jolokia" must be 8778 (Hawtio Online discovers pods by it)');
+  if (pod.metadata.annotations?.['hawt.io/protocol'] !== 'http') fail('pod annotation hawt.io/protocol: http missing');
+  const probes = {
+    startupProbe: '/q/health/started', livenessProbe: '/q/health/live', readinessProbe: '/q/health/ready',
+  };
+  for (const [probe, path] of Object.entries(probes)) {
+    if (container[probe]?.httpGet?.path !== path) fail(`${probe} must GET ${path}`);
+  }
+  if (pod.spec.securityContext?.runAsNonRoot !== true) fail('pod must run as non-root');
+  if (container.securityContext?.readOnlyRootFilesystem !== true) fail('root filesystem must be read-only');
+  const tmp = (container.volumeMounts || []).find((m) => m.mountPath === '/tmp');
+  if (!tmp || !pod.spec.volumes?.find((v) => v.name === tmp.name && v.emptyDir)) fail('/tmp must be an emptyDir');
+  const refs = (container.envFrom || []).map((e) => e.configMapRef?.name || e.secretRef?.name);
+  if (!refs.includes(config.metadata.name)) fail(`envFrom does not reference ConfigMap ${config.metadata.name}`);
+  if (!refs.includes(secret.metadata.name)) fail(`envFrom does not reference Secret ${secret.metadata.name}`);
+  if (!secret.metadata.name.startsWith('meterbridge-secrets')) fail('the Secret must be meterbridge-secrets');
+
+  const settings = config.data || {};
+  const wanted = {
+    HUB_TOPICS_PROVISION: 'false', HUB_ROUTES_DIR: '/deployments/routes', HUB_MAPPINGS_DIR: '/deployments/mappings',
+    HUB_SOURCES_FILES: '/deployments/config/prod/sources.yaml',
+  };
+  for (const [key, value] of Object.entries(wanted)) {
+    if (settings[key] !== value) fail(`ConfigMap ${key} is ${settings[key]}, expected ${value}`);
+  }
+  for (const key of ['KAFKA_BOOTSTRAP_SERVERS', 'HUB_DB_URL', 'HUB_DB_USER', 'HUB_JOLOKIA_USER']) {
+    if (!settings[key]) fail(`ConfigMap lacks ${key}`);
+  }
+  if (settings.HUB_DB_URL && !settings.HUB_DB_URL.startsWith('jdbc:postgresql://')) fail('HUB_DB_URL is no JDBC URL');
+  const secretKeys = Object.keys({ ...secret.data, ...secret.stringData });
+  const required = ['HUB_DB_PASSWORD', 'HUB_PII_TOKEN_KEY', 'HUB_JOLOKIA_PASSWORD', ...sourceSecretNames()];
+  for (const key of required) if (!secretKeys.includes(key)) fail(`Secret lacks ${key}`);
+  for (const key of secretKeys) if (settings[key] !== undefined) fail(`${key} is in both the ConfigMap and the Secret`);
+
+  const podLabels = pod.metadata.labels;
+  const matches = (selector) => Object.entries(selector || {}).every(([k, v]) => podLabels[k] === v);
+  if (!matches(deployment.spec.selector.matchLabels)) fail('Deployment selector does not match its pods');
+  if (!matches(service.spec.selector)) fail('Service selector does not match the pods');
+  if (!service.spec.ports.some((p) => p.name === 'http' && p.port === 8080)) fail('Service needs port http 8080');
+  if (pod.spec.serviceAccountName && !byKind('ServiceAccount').some((s) => s.metadata.name === pod.spec.serviceAccountName)) {
+    fail(`ServiceAccount ${pod.spec.serviceAccountName} is not rendered`);
+  }
+
+  const pdbs = byKind('PodDisruptionBudget');
+  if (pdbs.length !== (expect.pdb ? 1 : 0)) fail(`${pdbs.length} PodDisruptionBudgets, expected ${expect.pdb ? 1 : 0}`);
+  for (const pdb of pdbs) {
+    if (pdb.spec.minAvailable !== 1) fail('PodDisruptionBudget minAvailable must be 1');
+    if (!matches(pdb.spec.selector.matchLabels)) fail('PodDisruptionBudget selector does not match the pods');
+  }
+  const hpas = byKind('HorizontalPodAutoscaler');
+  if (hpas.length !== (expect.hpa ? 1 : 0)) fail(`${hpas.length} HorizontalPodAutoscalers, expected ${expect.hpa ? 1 : 0}`);
+  for (const hpa of hpas) {
+    if (hpa.spec.scaleTargetRef.name !== deployment.metadata.name) fail('HPA does not target the Deployment');
+  }
+  const monitors = byKind('ServiceMonitor');
+  if (monitors.length !== (expect.serviceMonitor ? 1 : 0)) fail(`${monitors.length} ServiceMonitors`);
+  for (const monitor of monitors) {
+    if (!Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => service.metadata.labels?.[k] === v)) {
+      fail('ServiceMonitor selector does not match the Service');
+    }
+    if (!monitor.spec.endpoints.some((e) => e.port === 'http' && e.path === '/q/metrics')) fail('ServiceMonitor must scrape http /q/metrics');
+  }
+
+  const topics = byKind('KafkaTopic');
+  const seen = new Set();
+  for (const topic of topics) {
+    const { metadata: md, spec } = topic;
+    const label = `KafkaTopic ${md.name}`;
+    if (topic.apiVersion !== 'kafka.strimzi.io/v1') fail(`${label}: apiVersion must be kafka.strimzi.io/v1`);
+    if (!dns1123.test(md.name) || md.name.length > 253) fail(`${label}: metadata.name is no DNS name`);
+    if (md.labels?.['strimzi.io/cluster'] !== 'meterbridge-kafka') fail(`${label}: strimzi.io/cluster label`);
+    if (!(spec.topicName in hubTopics)) fail(`${label}: unknown topicName ${spec.topicName}`);
+    seen.add(spec.topicName);
+    if (spec.partitions !== 6) fail(`${label}: partitions ${spec.partitions}`);
+    if (spec.replicas !== expect.topicReplicas) fail(`${label}: replicas ${spec.replicas}`);
+    const c = spec.config || {};
+    if (Number(c['retention.ms']) !== hubTopics[spec.topicName]) fail(`${label}: retention.ms ${c['retention.ms']}`);
+    if (c['cleanup.policy'] !== 'delete') fail(`${label}: cleanup.policy`);
+    const minIsr = Number(c['min.insync.replicas']);
+    if (!(minIsr >= 1 && minIsr <= spec.replicas && minIsr === Math.min(2, spec.replicas))) {
+      fail(`${label}: min.insync.replicas ${minIsr} with ${spec.replicas} replicas`);
+    }
+  }
+  for (const t of Object.keys(hubTopics)) if (!seen.has(t)) fail(`no KafkaTopic for ${t}`);
+
+  const namespaces = new Set(docs.map((d) => d.metadata?.namespace));
+  if (namespaces.size !== 1 || namespaces.has(undefined)) fail(`resources span namespaces ${[...namespaces]}`);
+}
+
+const overlays = readdirSync(join(k8sDir, 'overlays'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+const work = mkdtempSync(join(tmpdir(), 'meterbridge-k8s-'));
+let failures = 0;
+let passed = 0;
+try {
+  cpSync(k8sDir, join(work, 'k8s'), { recursive: true, filter: (src) => basename(src) !== 'secrets.env' });
+  for (const name of overlays) {
+    const dir = join(work, 'k8s', 'overlays', name);
+    if (existsSync(join(dir, 'secrets.example.env'))) {
+      cpSync(join(dir, 'secrets.example.env'), join(dir, 'secrets.env'));
+    }
+    const errors = [];
+    const fail = (msg) => errors.push(msg);
+    try {
+      const docs = YAML.parseAllDocuments(kustomize(dir)).map((d) => d.toJS()).filter(Boolean);
+      const expect = expectations[name];
+      if (!expect) fail(`no expectations written for overlay ${name} in validate.mjs`);
+      else checkOverlay(name, docs, expect, fail);
+      if (errors.length === 0) console.log(`ok ${name}: ${docs.map((d) => d.kind).join(', ')}`);
+    } catch (e) {
+      fail(`render failed: ${e.message.trim()}`);
+    }
+    for (const msg of errors) console.log(`FAIL ${name}: ${msg}`);
+    if (errors.length) failures++;
+    else passed++;
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+console.log(`${passed} passed, ${failures} failed`);
+process.exit(failures ? 1 : 0);
