@@ -48,7 +48,7 @@ const expectations = {
   prod: { replicas: undefined, pdb: true, hpa: true, serviceMonitor: true, topicReplicas: 3 },
 };
 const hubTopics = {
-  'meterbridge.events.raw': 3024000000,
+  'meterbridge.events.raw': 86400000,
   'meterbridge.events.accepted': 3024000000,
   'meterbridge.events.dead-letter': 7776000000,
 };
