@@ -1,0 +1,502 @@
+package io.meterbridge.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * One run of the ingestion benchmark (see docs/benchmarks.md; started by bin/bench-ingest). It starts the packaged
+ * hub as a child process in its embedded default (its own Kafka broker and PostgreSQL, fresh data directory,
+ * non-default ports), then the bare {@link BaselineIngestServer} as a second child producing to the same broker,
+ * and for each target runs the max-throughput phase (closed loop) and then a fixed-rate phase at half that rate
+ * (open loop). Prints a table, the hub/baseline ratio and PASS/FAIL against the targets, writes the same text to
+ * target/bench/ingest-&lt;timestamp&gt;.txt and stops both children, also on failure.
+ */
+public final class IngestBenchmark {
+
+    static final double TARGET_EVENTS_PER_SECOND = 25_000;
+    static final double TARGET_P99_MILLIS_AT_HALF = 50;
+    static final double TARGET_RATIO = 0.5;
+
+    private final StringBuilder report = new StringBuilder();
+    private final PrintStream console = System.out;
+
+    // options
+    int duration = 20;
+    int warmup = 5;
+    int concurrency = 16;
+    int batch = 100;
+    int httpPort = 18080;
+    int kafkaPort = 19092;
+    int postgresPort = 55432;
+    int baselinePort = 18081;
+    int jolokiaPort = 18778;
+    List<String> targets = List.of("hub", "baseline");
+    Path hubJar = Path.of("target/quarkus-app/quarkus-run.jar");
+    List<String> hubJavaOpts = new ArrayList<>();
+    boolean jfr;
+    boolean keepData;
+
+    private final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    private final Path outDir = Path.of("target", "bench");
+    private Process hub;
+    private Process baseline;
+    private Path dataDir;
+
+    public static void main(String[] args) throws Exception {
+        IngestBenchmark bench = new IngestBenchmark();
+        try {
+            bench.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("bench-ingest: " + e.getMessage());
+            System.err.println(usage());
+            System.exit(2);
+        }
+        int rc;
+        Thread cleanup = new Thread(bench::stopChildren, "bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            rc = bench.run();
+        } catch (Exception e) {
+            bench.println("BENCHMARK ABORTED: " + e);
+            e.printStackTrace();
+            rc = 3;
+        } finally {
+            bench.stopChildren();
+            bench.writeReport();
+        }
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+        System.exit(rc);
+    }
+
+    static String usage() {
+        return """
+                usage: bin/bench-ingest [--build] [options]
+                  --duration S        seconds of each measured phase (default 20)
+                  --warmup S          warm-up before the max-throughput phase, not recorded (default 5)
+                  --concurrency C     closed-loop workers in the max-throughput phase (default 16)
+                  --batch N           events per request (default 100)
+                  --targets LIST      comma-separated, in order: hub,baseline (default hub,baseline)
+                  --http-port P       hub HTTP port (default 18080)
+                  --kafka-port P      hub's embedded Kafka port (default 19092)
+                  --postgres-port P   hub's embedded PostgreSQL port (default 55432)
+                  --baseline-port P   baseline server port (default 18081)
+                  --jolokia-port P    hub's Jolokia port, bound even though not started (default 18778)
+                  --hub-jar PATH      packaged hub (default target/quarkus-app/quarkus-run.jar)
+                  --hub-java-opt OPT  extra JVM option for the hub child (repeatable)
+                  --jfr               record a JFR profile of the hub to target/bench/hub-<timestamp>.jfr
+                  --keep-data         keep the hub's temporary data directory""";
+    }
+
+    void parse(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            java.util.function.Supplier<String> next = () -> {
+                throw new IllegalArgumentException(a + " needs a value");
+            };
+            String value = i + 1 < args.length ? args[i + 1] : null;
+            switch (a) {
+                case "--duration" -> duration = Integer.parseInt(value == null ? next.get() : args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(value == null ? next.get() : args[++i]);
+                case "--concurrency" -> concurrency = Integer.parseInt(value == null ? next.get() : args[++i]);
+                case "--batch" -> batch = Integer.parseInt(value == null ? next.get() : args[++i]);
+                case "--targets" -> targets = List.of((value == null ? next.get() : args[++i]).split(","));
+                case "--http-port" -> httpPort = Integer.parseInt(value == null ? next.get() : args[++i]);
+                case "--kafka-port" -> kafkaPort = Integer.parseInt(value == null ? next.get() : args[++i]);
+                case "--postgres-port" -> postgresPort = Integer.parseInt(value == null ? next.get() : args[++i]);
+                case "--jolokia-port" -> jolokiaPort = Integer.parseInt(value == null ? next.get() : args[++i]);
+                case "--baseline-port" -> baselinePort = Integer.parseInt(value == null ? next.get() : args[++i]);
+                case "--hub-jar" -> hubJar = Path.of(value == null ? next.get() : args[++i]);
+                case "--hub-java-opt" -> hubJavaOpts.add(value == null ? next.get() : args[++i]);
+                case "--jfr" -> jfr = true;
+                case "--keep-data" -> keepData = true;
+                case "-h", "--help" -> throw new IllegalArgumentException("help");
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        for (String t : targets) {
+            if (!t.equals("hub") && !t.equals("baseline")) {
+                throw new IllegalArgumentException("unknown target " + t);
+            }
+        }
+        if (duration < 1 || warmup < 0 || concurrency < 1 || batch < 1) {
+            throw new IllegalArgumentException("duration, concurrency and batch must be positive");
+        }
+    }
+
+    void println(String line) {
+        console.println(line);
+        console.flush();
+        report.append(line).append('\n');
+    }
+
+    /** Figures of one target. */
+    record TargetResult(String target, IngestLoadGenerator.PhaseResult max, IngestLoadGenerator.PhaseResult half,
+            Map<String, Double> cpuAtMax, Map<String, Double> cpuAtHalf) {
+    }
+
+    int run() throws Exception {
+        Files.createDirectories(outDir);
+        println("Meterbridge ingestion benchmark, " + stamp);
+        machineFacts();
+        println(String.format(Locale.ROOT,
+                "Settings: %d-event signed batches, max phase: %d closed-loop workers, %d s warm-up + %d s measured; "
+                        + "half-rate phase: open loop, %d s", batch, concurrency, warmup, duration, duration));
+        println("");
+
+        if (!Files.isRegularFile(hubJar)) {
+            throw new IllegalStateException(hubJar + " is missing: build with ./mvnw -B -q package -DskipTests");
+        }
+        startHub();
+        if (targets.contains("baseline")) {
+            startBaseline();
+        }
+
+        String runId = "bench" + Long.toString(System.currentTimeMillis(), 36);
+        List<TargetResult> results = new ArrayList<>();
+        for (String target : targets) {
+            URI url = URI.create(target.equals("hub")
+                    ? "http://127.0.0.1:" + httpPort + "/api/v1/events"
+                    : "http://127.0.0.1:" + baselinePort + "/ingest");
+            IngestLoadGenerator generator = new IngestLoadGenerator(url, "demo", "demo-secret", true, batch,
+                    runId + "-" + target);
+            try {
+                println("== " + target + " (" + url + ")");
+                Map<String, Long> before = cpuNanos();
+                IngestLoadGenerator.PhaseResult max = generator.closedLoop(concurrency, Duration.ofSeconds(warmup),
+                        Duration.ofSeconds(duration));
+                Map<String, Double> cpuMax = cpuShare(before, cpuNanos(), duration + warmup);
+                println("  " + max.summary());
+                println("  CPU during max phase (cores, incl. warm-up): " + formatCpu(cpuMax));
+                double rate = max.eventsPerSecond() / 2 / batch;
+                IngestLoadGenerator.PhaseResult half;
+                Map<String, Double> cpuHalf;
+                if (rate <= 0) {
+                    println("  no successful request at max: skipping the half-rate phase");
+                    half = null;
+                    cpuHalf = Map.of();
+                } else {
+                    before = cpuNanos();
+                    half = generator.openLoop(rate, Duration.ofSeconds(duration));
+                    cpuHalf = cpuShare(before, cpuNanos(), duration);
+                    println("  " + half.summary());
+                    println("  CPU during half-rate phase (cores): " + formatCpu(cpuHalf));
+                }
+                results.add(new TargetResult(target, max, half, cpuMax, cpuHalf));
+            } finally {
+                generator.close();
+            }
+            println("");
+        }
+        return verdict(results);
+    }
+
+    private int verdict(List<TargetResult> results) {
+        println("Results (events/s counted from 2xx answers; latencies from send, at half rate from the scheduled send time)");
+        String header = String.format(Locale.ROOT, "%-9s %10s %8s %8s | %10s %8s %8s %9s | %7s",
+                "target", "max ev/s", "p50 ms", "p99 ms", "half ev/s", "p50 ms", "p99 ms", "max ms", "errors");
+        println(header);
+        println("-".repeat(header.length()));
+        TargetResult hubResult = null;
+        TargetResult baselineResult = null;
+        for (TargetResult r : results) {
+            IngestLoadGenerator.PhaseResult h = r.half();
+            long errors = r.max().errors() + (h == null ? 0 : h.errors());
+            long shorts = r.max().shortAnswers() + (h == null ? 0 : h.shortAnswers());
+            println(String.format(Locale.ROOT, "%-9s %10.0f %8.1f %8.1f | %10.0f %8.1f %8.1f %9.1f | %7d%s",
+                    r.target(), r.max().eventsPerSecond(), r.max().percentileMillis(50), r.max().percentileMillis(99),
+                    h == null ? 0 : h.targetRequestsPerSecond() * batch,
+                    h == null ? Double.NaN : h.percentileMillis(50), h == null ? Double.NaN : h.percentileMillis(99),
+                    h == null ? Double.NaN : h.maxMillis(), errors, shorts == 0 ? "" : " (+" + shorts + " short answers)"));
+            if (r.target().equals("hub")) {
+                hubResult = r;
+            } else {
+                baselineResult = r;
+            }
+        }
+        println("");
+        boolean pass = true;
+        if (hubResult != null) {
+            double evs = hubResult.max().eventsPerSecond();
+            boolean ok = evs >= TARGET_EVENTS_PER_SECOND;
+            pass &= ok;
+            println(String.format(Locale.ROOT, "%s  hub max throughput %.0f events/s (target >= %.0f)",
+                    ok ? "PASS" : "FAIL", evs, TARGET_EVENTS_PER_SECOND));
+            double p99 = hubResult.half() == null ? Double.NaN : hubResult.half().percentileMillis(99);
+            ok = p99 <= TARGET_P99_MILLIS_AT_HALF && hubResult.half().errors() == 0;
+            pass &= ok;
+            println(String.format(Locale.ROOT, "%s  hub p99 at half rate %.1f ms (target <= %.0f ms, no errors)",
+                    ok ? "PASS" : "FAIL", p99, TARGET_P99_MILLIS_AT_HALF));
+            long errors = hubResult.max().errors() + (hubResult.half() == null ? 0 : hubResult.half().errors());
+            ok = errors == 0;
+            pass &= ok;
+            println(String.format(Locale.ROOT, "%s  hub errors %d (target 0)", ok ? "PASS" : "FAIL", errors));
+        }
+        if (hubResult != null && baselineResult != null) {
+            double ratio = hubResult.max().eventsPerSecond() / baselineResult.max().eventsPerSecond();
+            boolean ok = ratio >= TARGET_RATIO;
+            pass &= ok;
+            println(String.format(Locale.ROOT, "%s  hub/baseline max throughput %.2f (target >= %.1f)",
+                    ok ? "PASS" : "FAIL", ratio, TARGET_RATIO));
+        }
+        println(pass ? "OVERALL: PASS" : "OVERALL: FAIL");
+        println("Load average at end: " + loadAverage());
+        return pass ? 0 : 1;
+    }
+
+    private void machineFacts() {
+        Runtime rt = Runtime.getRuntime();
+        println("Machine: " + rt.availableProcessors() + " CPUs (nproc), " + cpuModel() + ", " + memTotal()
+                + " RAM, " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                + System.getProperty("os.arch"));
+        println("Java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+                + " (" + System.getProperty("java.vendor") + "); generator heap max " + rt.maxMemory() / (1024 * 1024)
+                + " MiB");
+        println("Load average at start: " + loadAverage() + " (other work on the machine skews the figures)");
+        println("Layout: hub JVM (HTTP + embedded Kafka broker) + embedded PostgreSQL + baseline JVM + this generator,"
+                + " all on this machine");
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String cpuModel() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+
+    private static String memTotal() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
+            return lines.filter(l -> l.startsWith("MemTotal")).findFirst()
+                    .map(l -> String.format(Locale.ROOT, "%.1f GiB",
+                            Long.parseLong(l.replaceAll("\\D", "")) / 1024.0 / 1024.0))
+                    .orElse("? GiB");
+        } catch (IOException e) {
+            return "? GiB";
+        }
+    }
+
+    // ---- CPU accounting (per process, from /proc via ProcessHandle) ----
+
+    private Map<String, Long> cpuNanos() {
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        if (hub != null) {
+            cpu.put("hub JVM+broker", cpu(hub.toHandle()));
+            cpu.put("postgres", postgresProcesses().mapToLong(IngestBenchmark::cpu).sum());
+        }
+        if (baseline != null) {
+            cpu.put("baseline", cpu(baseline.toHandle()));
+        }
+        cpu.put("generator", cpu(ProcessHandle.current()));
+        long ours = cpu.values().stream().mapToLong(Long::longValue).sum();
+        long machine = machineBusyNanos();
+        if (machine >= 0) {
+            // Everything else on the machine (another build or test suite skews the figures: see the report).
+            cpu.put("other processes", Math.max(0, machine - ours));
+        }
+        return cpu;
+    }
+
+    /** Busy CPU time of the whole machine (user+nice+system+irq+softirq+steal), from /proc/stat. */
+    private static long machineBusyNanos() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
+            String[] f = lines.filter(l -> l.startsWith("cpu ")).findFirst().orElseThrow().trim().split("\\s+");
+            long busy = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                busy += Long.parseLong(f[i]);
+            }
+            return busy * 10_000_000L; // USER_HZ is 100 on Linux
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The hub's PostgreSQL: the postmaster is started through unshare and re-parented to init, so it is found by its
+     * data directory on the command line; its backends are its children.
+     */
+    private Stream<ProcessHandle> postgresProcesses() {
+        if (dataDir == null) {
+            return Stream.empty();
+        }
+        String dir = dataDir.toString();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(dir) && c.contains("postgres")).orElse(false))
+                .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
+                .distinct();
+    }
+
+    private static long cpu(ProcessHandle handle) {
+        return handle.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    private static Map<String, Double> cpuShare(Map<String, Long> before, Map<String, Long> after, double seconds) {
+        Map<String, Double> share = new LinkedHashMap<>();
+        after.forEach((k, v) -> share.put(k, (v - before.getOrDefault(k, 0L)) / 1e9 / seconds));
+        return share;
+    }
+
+    private static String formatCpu(Map<String, Double> cpu) {
+        StringBuilder s = new StringBuilder();
+        cpu.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append(' ')
+                .append(String.format(Locale.ROOT, "%.2f", v)));
+        return s.toString();
+    }
+
+    // ---- children ----
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private void startHub() throws Exception {
+        dataDir = Files.createTempDirectory("meterbridge-bench-");
+        Path log = outDir.resolve("hub-" + stamp + ".log");
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java());
+        cmd.addAll(hubJavaOpts);
+        if (jfr) {
+            cmd.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                    + outDir.resolve("hub-" + stamp + ".jfr").toAbsolutePath());
+        }
+        cmd.add("-Dquarkus.http.port=" + httpPort);
+        // Ports of the embedded engines as environment variables: -Dhub.embedded.* system properties fail Quarkus'
+        // config validation (SRCFG00050, "does not map to any root": HubConfig has no "embedded" group).
+        // Jolokia binds its port (default 8778) even when not auto-started: move it off a developer's hub.
+        cmd.add("-Dquarkus.camel.jolokia.server.port=" + jolokiaPort);
+        cmd.add("-Dquarkus.camel.jolokia.server.auto-start=false");
+        cmd.add("-jar");
+        cmd.add(hubJar.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("HUB_DATA_DIR", dataDir.toString());
+        pb.environment().put("HUB_EMBEDDED_KAFKA_PORT", String.valueOf(kafkaPort));
+        pb.environment().put("HUB_EMBEDDED_POSTGRES_PORT", String.valueOf(postgresPort));
+        pb.environment().remove("QUARKUS_PROFILE");
+        println("Starting hub: HTTP " + httpPort + ", Kafka " + kafkaPort + ", PostgreSQL " + postgresPort
+                + ", data " + dataDir + ", log " + log);
+        long t0 = System.nanoTime();
+        hub = pb.start();
+        waitReady(hub, URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"), Duration.ofSeconds(180), log);
+        println(String.format(Locale.ROOT, "Hub ready in %.1f s (pid %d)", (System.nanoTime() - t0) / 1e9, hub.pid()));
+    }
+
+    private void startBaseline() throws Exception {
+        Path log = outDir.resolve("baseline-" + stamp + ".log");
+        List<String> cmd = List.of(java(), "-cp", System.getProperty("java.class.path"),
+                BaselineIngestServer.class.getName(), "--port", String.valueOf(baselinePort),
+                "--bootstrap", "127.0.0.1:" + kafkaPort);
+        long t0 = System.nanoTime();
+        baseline = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        waitReady(baseline, URI.create("http://127.0.0.1:" + baselinePort + "/ready"), Duration.ofSeconds(60), log);
+        println(String.format(Locale.ROOT, "Baseline ready in %.1f s (pid %d, port %d, topic bench.baseline, log %s)",
+                (System.nanoTime() - t0) / 1e9, baseline.pid(), baselinePort, log));
+    }
+
+    private static void waitReady(Process process, URI ready, Duration timeout, Path log) throws Exception {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("child exited with " + process.exitValue() + " before it was ready; "
+                        + "last lines of " + log + ":\n" + tail(log, 30));
+            }
+            try {
+                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException(ready + " not ready after " + timeout.toSeconds() + " s; last lines of " + log
+                + ":\n" + tail(log, 30));
+    }
+
+    private static String tail(Path log, int n) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
+    synchronized void stopChildren() {
+        stop(baseline, "baseline");
+        baseline = null;
+        if (hub != null) {
+            List<ProcessHandle> descendants = Stream.concat(hub.toHandle().descendants(), postgresProcesses()).toList();
+            stop(hub, "hub");
+            hub = null;
+            // The hub's shutdown hook stops PostgreSQL; make sure nothing of it outlives a forced stop.
+            for (ProcessHandle d : descendants) {
+                if (d.isAlive()) {
+                    d.destroy();
+                }
+            }
+        }
+        if (dataDir != null && !keepData) {
+            try (Stream<Path> paths = Files.walk(dataDir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                console.println("could not delete " + dataDir + ": " + e);
+            }
+            dataDir = null;
+        }
+    }
+
+    private void stop(Process process, String name) {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(Duration.ofSeconds(60).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                console.println(name + " did not stop within 60 s: killing it");
+                process.destroyForcibly().waitFor();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void writeReport() {
+        try {
+            Files.createDirectories(outDir);
+            Path file = outDir.resolve("ingest-" + stamp + ".txt");
+            Files.writeString(file, report.toString(), StandardCharsets.UTF_8);
+            console.println("Figures written to " + file);
+        } catch (IOException e) {
+            console.println("could not write the report: " + e);
+        }
+    }
+}
