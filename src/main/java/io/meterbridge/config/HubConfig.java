@@ -15,7 +15,21 @@ public interface HubConfig {
     @WithDefault("mappings")
     String mappingsDir();
 
+    /** Folder of the YAML routes (read by camel.main.routes-include-pattern). */
+    @WithDefault("routes")
+    String routesDir();
+
+    /** Data of the embedded engines in the default run (read by the Launcher before Quarkus starts). */
+    @WithDefault("data")
+    String dataDir();
+
+    Embedded embedded();
+
     Topics topics();
+
+    Metering metering();
+
+    MasterDataFiles masterData();
 
     Ingest ingest();
 
@@ -78,6 +92,29 @@ public interface HubConfig {
         /** Consumer group of the raw-topic ingestion route. */
         @WithDefault("meterbridge-ingest")
         String rawConsumerGroup();
+    }
+
+    interface Embedded {
+        @WithDefault("9092")
+        int kafkaPort();
+
+        @WithDefault("54329")
+        int postgresPort();
+    }
+
+    interface Metering {
+        /** Consumer group of the metering route on the accepted topic. */
+        @WithDefault("meterbridge-metering")
+        String consumerGroup();
+
+        /** Most records per micro-batch (one PostgreSQL transaction each). */
+        @WithDefault("2000")
+        int batchSize();
+    }
+
+    interface MasterDataFiles {
+        /** YAML files of metrics, customers and contracts loaded (and audited) at start-up. */
+        Optional<List<String>> files();
     }
 
     interface Pii {

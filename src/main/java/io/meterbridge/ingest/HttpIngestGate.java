@@ -33,6 +33,10 @@ public class HttpIngestGate {
         Instant receivedAt = Instant.now();
         exchange.setProperty(RECEIVED_AT, receivedAt);
         Message in = exchange.getMessage();
+        String method = in.getHeader(Exchange.HTTP_METHOD, String.class);
+        if (!"POST".equalsIgnoreCase(method)) {
+            throw new RequestRejectedException(405, RejectionReason.of("method", method + " is not served here; POST events"), false);
+        }
         byte[] body = in.getBody(byte[].class);
         if (body == null) {
             body = new byte[0];

@@ -54,6 +54,9 @@ public class IngestResponses {
         } else {
             metrics.refused(Channel.HTTP, rejection.reason().code());
         }
+        if (rejection.status() == 405) {
+            message.setHeader("Allow", "POST");
+        }
         if (rejection.status() == 401) {
             message.setHeader("WWW-Authenticate", "Meterbridge-Signature");
         }

@@ -125,8 +125,9 @@ public class IngestService {
                 } else if (outcome instanceof EventValidator.Invalid invalid) {
                     RejectedEvent rejected = invalid.event();
                     tally.rejected.add(new SubmissionResult.Rejected(rejected.id(), rejected.reason().detail()));
+                    // Keyed by the signing source: a mismatched claimed source must not pick the partition.
                     deadLetters.add(new DeadLetter(s, eventDeadLetter(submission, rejected),
-                            rejected.source(), rejected.reason().code()));
+                            submission.signingSource(), rejected.reason().code()));
                 }
             }
         }

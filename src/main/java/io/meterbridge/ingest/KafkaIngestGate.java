@@ -11,7 +11,6 @@ import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 
 /**
  * The raw-topic twin of {@link HttpIngestGate}: each record carries a body like the HTTP API's and the signature in
@@ -56,18 +55,6 @@ public class KafkaIngestGate {
             return Submission.admitted(Channel.KAFKA, source, parser.parse(body, mediaType), receivedAt);
         } catch (RequestRejectedException rejection) {
             return Submission.rejected(Channel.KAFKA, source, rejection.reason(), body, receivedAt);
-        }
-    }
-
-    /** Commits the batch's offsets; called only after the batch is durable downstream. */
-    public void commit(Exchange batch) {
-        KafkaManualCommit commit = batch.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
-        List<?> records = batch.getMessage().getBody(List.class);
-        if (commit == null && records != null && !records.isEmpty() && records.get(records.size() - 1) instanceof Exchange last) {
-            commit = last.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
-        }
-        if (commit != null) {
-            commit.commit();
         }
     }
 

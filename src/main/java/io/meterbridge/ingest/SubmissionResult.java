@@ -6,6 +6,7 @@ import java.util.List;
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record SubmissionResult(int accepted, int duplicates, List<Rejected> rejected, String error) {
 
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Rejected(String id, String reason) {
     }
 

@@ -1,0 +1,169 @@
+package io.meterbridge.api;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meterbridge.masterdata.MasterDataService;
+import io.meterbridge.masterdata.MasterDataVersions.ContractVersion;
+import io.meterbridge.masterdata.MasterDataVersions.CustomerVersion;
+import io.meterbridge.masterdata.MasterDataVersions.MetricVersion;
+import io.meterbridge.metering.QuarantineService;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** Master data, its audit trail and the metering quarantine, for admins: docs/api/admin.md. */
+@Path("/api/v1/admin")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@RolesAllowed("admin")
+public class AdminResource {
+
+    private final MasterDataService service;
+    private final QuarantineService quarantine;
+    private final DataSource dataSource;
+    private final SecurityIdentity identity;
+    private final ObjectMapper mapper;
+
+    public AdminResource(MasterDataService service, QuarantineService quarantine, DataSource dataSource,
+            SecurityIdentity identity, ObjectMapper mapper) {
+        this.service = service;
+        this.quarantine = quarantine;
+        this.dataSource = dataSource;
+        this.identity = identity;
+        this.mapper = mapper;
+    }
+
+    public record Changed(boolean changed) {
+    }
+
+    @POST
+    @Path("/customers")
+    @Operation(summary = "Add an effective-dated version of a tenant's crosswalk row (closes the version it supersedes)")
+    public Changed putCustomer(CustomerVersion version) {
+        return new Changed(service.putCustomer(version, author()));
+    }
+
+    @GET
+    @Path("/customers")
+    public List<Map<String, Object>> customers(@QueryParam("tenant") String tenant) throws Exception {
+        return rows("SELECT * FROM customer_mapping WHERE (?::text IS NULL OR tenant = ?) ORDER BY tenant, valid_from",
+                tenant, tenant);
+    }
+
+    @POST
+    @Path("/contracts")
+    @Operation(summary = "Add an effective-dated version of a contract with its metrics")
+    public Changed putContract(ContractVersion version) {
+        return new Changed(service.putContract(version, author()));
+    }
+
+    @GET
+    @Path("/contracts")
+    public List<Map<String, Object>> contracts(@QueryParam("billingAccountId") String account) throws Exception {
+        return rows("""
+                SELECT c.id, c.contract_key, c.billing_system, c.billing_account_id, c.billing_cycle, c.anchor_day,
+                       c.time_zone, c.grace_period::text AS grace_period, c.valid_from, c.valid_to,
+                       (SELECT jsonb_agg(to_jsonb(m) - 'contract_id' ORDER BY m.metric) FROM contract_metric m
+                         WHERE m.contract_id = c.id) AS metrics
+                FROM contract c WHERE (?::text IS NULL OR c.billing_account_id = ?)
+                ORDER BY c.contract_key, c.valid_from""", account, account);
+    }
+
+    @PUT
+    @Path("/metrics/{id}")
+    @Operation(summary = "Create or replace a metric of the catalog")
+    public Changed putMetric(@PathParam("id") String id, MetricVersion version) {
+        if (version.id() != null && !version.id().equals(id)) {
+            throw new IllegalArgumentException("id: body says '" + version.id() + "', path says '" + id + "'");
+        }
+        return new Changed(service.putMetric(new MetricVersion(id, version.aggregation(), version.unit(),
+                version.description(), version.sources()), author()));
+    }
+
+    @GET
+    @Path("/metrics")
+    public List<Map<String, Object>> metrics() throws Exception {
+        return rows("""
+                SELECT m.*, (SELECT jsonb_agg(to_jsonb(s) - 'metric' ORDER BY s.event_type) FROM metric_source s
+                  WHERE s.metric = m.id) AS sources FROM metric m ORDER BY m.id""");
+    }
+
+    @GET
+    @Path("/changes")
+    @Operation(summary = "The audit trail of master data: who changed what, when, before and after")
+    public List<Map<String, Object>> changes(@QueryParam("entity") String entity, @QueryParam("key") String key,
+            @QueryParam("limit") @DefaultValue("100") int limit) throws Exception {
+        return rows("""
+                SELECT id, entity, entity_key, changed_by, changed_at, before, after FROM master_data_change
+                WHERE (?::text IS NULL OR entity = ?) AND (?::text IS NULL OR entity_key = ?)
+                ORDER BY id DESC LIMIT ?""", entity, entity, key, key, limit);
+    }
+
+    @GET
+    @Path("/quarantine")
+    @Operation(summary = "Events metering could not attribute yet, with their reasons")
+    public List<QuarantineService.QuarantinedEvent> quarantined(@QueryParam("subject") String subject,
+            @QueryParam("reason") String reasonCode, @QueryParam("limit") @DefaultValue("100") int limit) throws Exception {
+        return quarantine.list(subject, reasonCode, limit);
+    }
+
+    @POST
+    @Path("/quarantine/release")
+    @Operation(summary = "Re-process quarantined events now (all, or one subject's)")
+    public QuarantineService.Release release(@QueryParam("subject") String subject) throws Exception {
+        return quarantine.release(subject);
+    }
+
+    private String author() {
+        return identity.getPrincipal().getName();
+    }
+
+    private List<Map<String, Object>> rows(String sql, Object... params) throws Exception {
+        List<Map<String, Object>> result = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                select.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rows = select.executeQuery()) {
+                int columns = rows.getMetaData().getColumnCount();
+                while (rows.next()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    for (int c = 1; c <= columns; c++) {
+                        Object value = rows.getObject(c);
+                        String type = rows.getMetaData().getColumnTypeName(c);
+                        if (value != null && (type.equals("jsonb") || type.equals("json"))) {
+                            JsonNode json = mapper.readTree(value.toString());
+                            row.put(rows.getMetaData().getColumnLabel(c), json);
+                        } else if (value instanceof java.sql.Timestamp ts) {
+                            row.put(rows.getMetaData().getColumnLabel(c), ts.toInstant());
+                        } else {
+                            row.put(rows.getMetaData().getColumnLabel(c), value);
+                        }
+                    }
+                    result.add(row);
+                }
+            }
+        }
+        return result;
+    }
+}

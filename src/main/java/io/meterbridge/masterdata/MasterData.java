@@ -1,0 +1,87 @@
+package io.meterbridge.masterdata;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * An immutable snapshot of the master data the metering route enriches with, resolved as of an event's time.
+ * Rows are effective over [validFrom, validTo); validTo null means open-ended.
+ */
+public record MasterData(Map<String, List<CustomerMapping>> customersByTenant,
+        Map<String, List<Contract>> contractsByBillingAccount, Map<String, List<MetricFeed>> feedsByEventType,
+        Map<String, MetricDefinition> metrics, long version) {
+
+    public enum Aggregation {
+        SUM, COUNT, MAX, UNIQUE_COUNT, LATEST
+    }
+
+    public record CustomerMapping(long id, String tenant, String crmAccountId, String billingSystem,
+            String billingAccountId, String erpSystem, String erpCustomerId, String legalEntity, String currency,
+            String costCenter, ZoneId timeZone, Instant validFrom, Instant validTo) {
+
+        public String billingKey() {
+            return billingSystem + ":" + billingAccountId;
+        }
+    }
+
+    public record ContractMetric(String metric, String unit, String priceVersionRef, BigDecimal committedQuantity) {
+    }
+
+    public record Contract(long id, String key, String billingSystem, String billingAccountId, int anchorDay,
+            ZoneId timeZone, Duration gracePeriod, Instant validFrom, Instant validTo, Map<String, ContractMetric> metrics) {
+
+        public String billingKey() {
+            return billingSystem + ":" + billingAccountId;
+        }
+
+        public BillingPeriod periodOf(Instant instant) {
+            return BillingPeriod.monthly(instant, timeZone, anchorDay);
+        }
+    }
+
+    public record MetricDefinition(String id, Aggregation aggregation, String unit, String description) {
+    }
+
+    /** One event type feeding one metric: the data field read (none for COUNT) and the unit conversion factor. */
+    public record MetricFeed(MetricDefinition metric, String eventType, String field, BigDecimal factor) {
+    }
+
+    public static MasterData empty() {
+        return new MasterData(Map.of(), Map.of(), Map.of(), Map.of(), -1);
+    }
+
+    public Optional<CustomerMapping> customer(String tenant, Instant at) {
+        return effective(customersByTenant.get(tenant), at, CustomerMapping::validFrom, CustomerMapping::validTo);
+    }
+
+    public Optional<Contract> contract(String billingKey, String metric, Instant at) {
+        List<Contract> contracts = contractsByBillingAccount.get(billingKey);
+        if (contracts == null) {
+            return Optional.empty();
+        }
+        return contracts.stream()
+                .filter(c -> c.metrics().containsKey(metric) && covers(c.validFrom(), c.validTo(), at))
+                .findFirst();
+    }
+
+    public List<MetricFeed> feeds(String eventType) {
+        return feedsByEventType.getOrDefault(eventType, List.of());
+    }
+
+    static boolean covers(Instant from, Instant to, Instant at) {
+        return !at.isBefore(from) && (to == null || at.isBefore(to));
+    }
+
+    private static <T> Optional<T> effective(List<T> rows, Instant at, java.util.function.Function<T, Instant> from,
+            java.util.function.Function<T, Instant> to) {
+        if (rows == null) {
+            return Optional.empty();
+        }
+        return rows.stream().filter(r -> covers(from.apply(r), to.apply(r), at)).findFirst();
+    }
+}

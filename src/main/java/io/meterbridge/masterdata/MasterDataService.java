@@ -1,0 +1,350 @@
+package io.meterbridge.masterdata;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meterbridge.masterdata.MasterDataVersions.ContractMetricVersion;
+import io.meterbridge.masterdata.MasterDataVersions.ContractVersion;
+import io.meterbridge.masterdata.MasterDataVersions.CustomerVersion;
+import io.meterbridge.masterdata.MasterDataVersions.MetricSourceVersion;
+import io.meterbridge.masterdata.MasterDataVersions.MetricVersion;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+
+/**
+ * Writes master data: effective-dated versions of crosswalk rows and contracts, and catalog metrics. A new version
+ * closes the version it supersedes at its validFrom; re-writing an identical version changes nothing. Every change is
+ * audited with who, when, before and after, in the same transaction.
+ */
+@ApplicationScoped
+public class MasterDataService {
+
+    private static final Set<String> AGGREGATIONS = Set.of("SUM", "COUNT", "MAX", "UNIQUE_COUNT", "LATEST");
+
+    private final DataSource dataSource;
+    private final MasterDataStore store;
+    private final ObjectMapper mapper;
+    private final Event<MasterDataChanged> changed;
+
+    public MasterDataService(DataSource dataSource, MasterDataStore store, ObjectMapper mapper,
+            Event<MasterDataChanged> changed) {
+        this.dataSource = dataSource;
+        this.store = store;
+        this.mapper = mapper;
+        this.changed = changed;
+    }
+
+    /** @return true when something changed */
+    public boolean putCustomer(CustomerVersion version, String changedBy) {
+        validateCustomer(version);
+        return write("customer", version.tenant(), changedBy, connection -> {
+            Map<String, Object> existing = row(connection, "SELECT * FROM customer_mapping WHERE tenant = ? AND valid_from = ?",
+                    version.tenant(), ts(version.validFrom()));
+            Instant validTo = version.validTo() != null ? version.validTo()
+                    : nextStart(connection, "customer_mapping", "tenant", version.tenant(), version.validFrom());
+            Object[] values = {version.crmAccountId(), version.billingSystem(), version.billingAccountId(),
+                    version.erpSystem(), version.erpCustomerId(), version.legalEntity(), version.currency(),
+                    version.costCenter(), zone(version.timeZone()), ts(validTo)};
+            if (existing != null) {
+                execute(connection, """
+                        UPDATE customer_mapping SET crm_account_id = ?, billing_system = ?, billing_account_id = ?,
+                          erp_system = ?, erp_customer_id = ?, legal_entity = ?, currency = ?, cost_center = ?,
+                          time_zone = ?, valid_to = ? WHERE id = ?""", append(values, id(existing)));
+            } else {
+                closeSuperseded(connection, "customer_mapping", "tenant", version.tenant(), version.validFrom(), changedBy);
+                execute(connection, """
+                        INSERT INTO customer_mapping (crm_account_id, billing_system, billing_account_id, erp_system,
+                          erp_customer_id, legal_entity, currency, cost_center, time_zone, valid_to, tenant, valid_from)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        append(append(values, version.tenant()), ts(version.validFrom())));
+            }
+            Map<String, Object> after = row(connection, "SELECT * FROM customer_mapping WHERE tenant = ? AND valid_from = ?",
+                    version.tenant(), ts(version.validFrom()));
+            return new Change(existing, after);
+        });
+    }
+
+    public boolean putContract(ContractVersion version, String changedBy) {
+        validateContract(version);
+        return write("contract", version.contractKey(), changedBy, connection -> {
+            String select = """
+                    SELECT c.*, (SELECT jsonb_agg(jsonb_build_object('metric', m.metric, 'unit', m.unit,
+                        'priceVersion', m.price_version_ref, 'committedQuantity', m.committed_quantity) ORDER BY m.metric)
+                      FROM contract_metric m WHERE m.contract_id = c.id)::text AS metrics
+                    FROM contract c WHERE contract_key = ? AND valid_from = ?""";
+            Map<String, Object> existing = row(connection, select, version.contractKey(), ts(version.validFrom()));
+            Instant validTo = version.validTo() != null ? version.validTo()
+                    : nextStart(connection, "contract", "contract_key", version.contractKey(), version.validFrom());
+            Object[] values = {version.billingSystem(), version.billingAccountId(), "MONTHLY",
+                    version.anchorDay() == null ? 1 : version.anchorDay(), zone(version.timeZone()),
+                    grace(version.gracePeriod()), ts(validTo)};
+            long id;
+            if (existing != null) {
+                id = id(existing);
+                execute(connection, """
+                        UPDATE contract SET billing_system = ?, billing_account_id = ?, billing_cycle = ?, anchor_day = ?,
+                          time_zone = ?, grace_period = ?::interval, valid_to = ? WHERE id = ?""", append(values, id));
+                execute(connection, "DELETE FROM contract_metric WHERE contract_id = ?", id);
+            } else {
+                closeSuperseded(connection, "contract", "contract_key", version.contractKey(), version.validFrom(), changedBy);
+                try (PreparedStatement insert = connection.prepareStatement("""
+                        INSERT INTO contract (billing_system, billing_account_id, billing_cycle, anchor_day, time_zone,
+                          grace_period, valid_to, contract_key, valid_from)
+                        VALUES (?, ?, ?, ?, ?, ?::interval, ?, ?, ?) RETURNING id""")) {
+                    bind(insert, append(append(values, version.contractKey()), ts(version.validFrom())));
+                    try (ResultSet rows = insert.executeQuery()) {
+                        rows.next();
+                        id = rows.getLong(1);
+                    }
+                }
+            }
+            for (ContractMetricVersion metric : version.metrics()) {
+                execute(connection, """
+                        INSERT INTO contract_metric (contract_id, metric, unit, price_version_ref, committed_quantity)
+                        VALUES (?, ?, ?, ?, ?)""", id, metric.metric(), metric.unit(), metric.priceVersion(),
+                        metric.committedQuantity());
+            }
+            return new Change(existing, row(connection, select, version.contractKey(), ts(version.validFrom())));
+        });
+    }
+
+    public boolean putMetric(MetricVersion version, String changedBy) {
+        validateMetric(version);
+        return write("metric", version.id(), changedBy, connection -> {
+            String select = """
+                    SELECT m.*, (SELECT jsonb_agg(jsonb_build_object('eventType', s.event_type, 'field', s.field,
+                        'factor', s.factor) ORDER BY s.event_type) FROM metric_source s WHERE s.metric = m.id)::text AS sources
+                    FROM metric m WHERE id = ?""";
+            Map<String, Object> existing = row(connection, select, version.id());
+            execute(connection, """
+                    INSERT INTO metric (id, aggregation, unit, description) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET aggregation = EXCLUDED.aggregation, unit = EXCLUDED.unit,
+                      description = EXCLUDED.description""", version.id(), version.aggregation().toUpperCase(Locale.ROOT),
+                    version.unit(), version.description());
+            execute(connection, "DELETE FROM metric_source WHERE metric = ?", version.id());
+            for (MetricSourceVersion source : version.sources()) {
+                execute(connection, "INSERT INTO metric_source (metric, event_type, field, factor) VALUES (?, ?, ?, ?)",
+                        version.id(), source.eventType(), source.field(),
+                        source.factor() == null ? java.math.BigDecimal.ONE : source.factor());
+            }
+            return new Change(existing, row(connection, select, version.id()));
+        });
+    }
+
+    private record Change(Map<String, Object> before, Map<String, Object> after) {
+    }
+
+    private interface ChangeWork {
+        Change apply(Connection connection) throws SQLException;
+    }
+
+    private boolean write(String entity, String key, String changedBy, ChangeWork work) {
+        boolean changedSomething;
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                Change change = work.apply(connection);
+                changedSomething = !java.util.Objects.equals(json(change.before()), json(change.after()));
+                if (changedSomething) {
+                    MasterDataStore.audit(connection, entity, key, changedBy, json(change.before()), json(change.after()));
+                    connection.commit();
+                } else {
+                    connection.rollback();
+                }
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot write " + entity + " '" + key + "': " + e.getMessage(), e);
+        }
+        if (changedSomething) {
+            store.refresh();
+            changed.fire(new MasterDataChanged(entity, key));
+        }
+        return changedSomething;
+    }
+
+    /** The version in force at validFrom ends there (it is audited as a change of its own). */
+    private void closeSuperseded(Connection connection, String table, String keyColumn, String key, Instant validFrom,
+            String changedBy) throws SQLException {
+        String select = "SELECT * FROM " + table + " WHERE " + keyColumn + " = ? AND valid_from < ? AND (valid_to IS NULL OR valid_to > ?)";
+        Map<String, Object> covering = row(connection, select, key, ts(validFrom), ts(validFrom));
+        if (covering != null) {
+            execute(connection, "UPDATE " + table + " SET valid_to = ? WHERE id = ?", ts(validFrom), id(covering));
+            Map<String, Object> after = row(connection, "SELECT * FROM " + table + " WHERE id = ?", id(covering));
+            MasterDataStore.audit(connection, table.equals("contract") ? "contract" : "customer", key, changedBy,
+                    json(covering), json(after));
+        }
+    }
+
+    private static Instant nextStart(Connection connection, String table, String keyColumn, String key, Instant validFrom)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT min(valid_from) FROM " + table + " WHERE "
+                + keyColumn + " = ? AND valid_from > ?")) {
+            select.setString(1, key);
+            select.setTimestamp(2, ts(validFrom));
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                Timestamp next = rows.getTimestamp(1);
+                return next == null ? null : next.toInstant();
+            }
+        }
+    }
+
+    /** Rows are read as text (for a stable audit JSON): the id back as a number. */
+    private static long id(Map<String, Object> row) {
+        return Long.parseLong(String.valueOf(row.get("id")));
+    }
+
+    private static Map<String, Object> row(Connection connection, String sql, Object... params) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            bind(select, params);
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    return null;
+                }
+                Map<String, Object> row = new java.util.TreeMap<>();
+                for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
+                    Object value = rows.getObject(i);
+                    row.put(rows.getMetaData().getColumnName(i), value == null ? null : value.toString());
+                }
+                return row;
+            }
+        }
+    }
+
+    private static void execute(Connection connection, String sql, Object... params) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            bind(statement, params);
+            statement.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement statement, Object[] params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            statement.setObject(i + 1, params[i]);
+        }
+    }
+
+    private static Object[] append(Object[] values, Object value) {
+        Object[] result = java.util.Arrays.copyOf(values, values.length + 1);
+        result[values.length] = value;
+        return result;
+    }
+
+    private static Timestamp ts(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
+    }
+
+    private String json(Object value) {
+        try {
+            return value == null ? null : mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String zone(String zone) {
+        String id = zone == null || zone.isBlank() ? "UTC" : zone;
+        try {
+            return ZoneId.of(id).getId();
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("timeZone: '" + id + "' is not a time zone id (e.g. Europe/Berlin)");
+        }
+    }
+
+    private static String grace(String grace) {
+        if (grace == null || grace.isBlank()) {
+            return "0 seconds";
+        }
+        try {
+            return Duration.parse(grace).toSeconds() + " seconds";
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("gracePeriod: '" + grace + "' is not an ISO-8601 duration (e.g. P3D)");
+        }
+    }
+
+    private static void require(Object value, String field) {
+        if (value == null || value instanceof String s && s.isBlank()) {
+            throw new IllegalArgumentException(field + ": required");
+        }
+    }
+
+    private static void validateCustomer(CustomerVersion v) {
+        require(v.tenant(), "tenant");
+        require(v.billingSystem(), "billingSystem");
+        require(v.billingAccountId(), "billingAccountId");
+        require(v.validFrom(), "validFrom");
+        require(v.currency(), "currency");
+        if (!v.currency().matches("[A-Z]{3}")) {
+            throw new IllegalArgumentException("currency: '" + v.currency() + "' is not an ISO 4217 code (e.g. USD)");
+        }
+        zone(v.timeZone());
+        if (v.validTo() != null && !v.validTo().isAfter(v.validFrom())) {
+            throw new IllegalArgumentException("validTo: must be after validFrom");
+        }
+    }
+
+    private static void validateContract(ContractVersion v) {
+        require(v.contractKey(), "contractKey");
+        require(v.billingSystem(), "billingSystem");
+        require(v.billingAccountId(), "billingAccountId");
+        require(v.validFrom(), "validFrom");
+        if (v.billingCycle() != null && !v.billingCycle().equalsIgnoreCase("MONTHLY")) {
+            throw new IllegalArgumentException("billingCycle: only MONTHLY (with an anchorDay) is supported");
+        }
+        if (v.anchorDay() != null && (v.anchorDay() < 1 || v.anchorDay() > 31)) {
+            throw new IllegalArgumentException("anchorDay: must be 1..31");
+        }
+        zone(v.timeZone());
+        grace(v.gracePeriod());
+        if (v.metrics() == null || v.metrics().isEmpty()) {
+            throw new IllegalArgumentException("metrics: a contract needs at least one metric");
+        }
+        List<String> seen = new ArrayList<>();
+        for (ContractMetricVersion m : v.metrics()) {
+            require(m.metric(), "metrics[].metric");
+            require(m.unit(), "metrics[].unit");
+            require(m.priceVersion(), "metrics[].priceVersion");
+            if (seen.contains(m.metric())) {
+                throw new IllegalArgumentException("metrics: '" + m.metric() + "' is listed twice");
+            }
+            seen.add(m.metric());
+        }
+    }
+
+    private static void validateMetric(MetricVersion v) {
+        require(v.id(), "id");
+        require(v.unit(), "unit");
+        require(v.aggregation(), "aggregation");
+        if (!AGGREGATIONS.contains(v.aggregation().toUpperCase(Locale.ROOT))) {
+            throw new IllegalArgumentException("aggregation: '" + v.aggregation() + "' is not one of " + AGGREGATIONS);
+        }
+        if (v.sources() == null || v.sources().isEmpty()) {
+            throw new IllegalArgumentException("sources: a metric needs at least one event type feeding it");
+        }
+        for (MetricSourceVersion s : v.sources()) {
+            require(s.eventType(), "sources[].eventType");
+            if (!v.aggregation().equalsIgnoreCase("COUNT")) {
+                require(s.field(), "sources[].field (" + v.aggregation() + " reads a data field)");
+            }
+        }
+    }
+}

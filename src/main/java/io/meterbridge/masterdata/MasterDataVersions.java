@@ -1,0 +1,35 @@
+package io.meterbridge.masterdata;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.List;
+
+/** The shapes in which master data is written: YAML files under mappings/ and the admin API's JSON. */
+public final class MasterDataVersions {
+
+    private MasterDataVersions() {
+    }
+
+    /** One effective-dated version of a tenant's crosswalk row. */
+    public record CustomerVersion(String tenant, String crmAccountId, String billingSystem, String billingAccountId,
+            String erpSystem, String erpCustomerId, String legalEntity, String currency, String costCenter,
+            String timeZone, Instant validFrom, Instant validTo) {
+    }
+
+    /** One effective-dated version of a contract. gracePeriod is ISO-8601 (P3D, PT12H). */
+    public record ContractVersion(String contractKey, String billingSystem, String billingAccountId,
+            String billingCycle, Integer anchorDay, String timeZone, String gracePeriod, Instant validFrom,
+            Instant validTo, List<ContractMetricVersion> metrics) {
+    }
+
+    public record ContractMetricVersion(String metric, String unit, String priceVersion, BigDecimal committedQuantity) {
+    }
+
+    /** A metric of the catalog. factor converts the field's unit to the metric's (bytes to GB: 0.000000001). */
+    public record MetricVersion(String id, String aggregation, String unit, String description,
+            List<MetricSourceVersion> sources) {
+    }
+
+    public record MetricSourceVersion(String eventType, String field, BigDecimal factor) {
+    }
+}
