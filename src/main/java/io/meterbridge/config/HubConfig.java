@@ -89,6 +89,10 @@ public interface HubConfig {
         @WithDefault("1")
         int producerLingerMs();
 
+        /** none, lz4, zstd...: lz4 saves network and disk with a remote broker; none costs the least CPU. */
+        @WithDefault("lz4")
+        String producerCompression();
+
         /** Consumer group of the raw-topic ingestion route. */
         @WithDefault("meterbridge-ingest")
         String rawConsumerGroup();

@@ -33,7 +33,7 @@ public class EventProducer {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(config.ingest().producerMaxBlockMs()));
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.ingest().producerCompression());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "meterbridge-ingest");
         producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }

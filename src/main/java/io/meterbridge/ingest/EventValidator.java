@@ -1,8 +1,6 @@
 package io.meterbridge.ingest;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
@@ -52,11 +50,18 @@ public class EventValidator {
     public record Invalid(RejectedEvent event) implements Outcome {
     }
 
-    public Outcome validate(JsonNode node, int index, String signingSource, Instant receivedAt) {
+    /**
+     * Validates, then tokenizes the event IN PLACE: the parsed tree belongs to this submission only, and copying every
+     * event was a tenth of the hot path's allocations.
+     *
+     * @param receivedAtText the submission's receipt time, formatted once per submission
+     */
+    public Outcome validate(JsonNode node, int index, String signingSource, Instant receivedAt, String receivedAtText) {
         if (!node.isObject()) {
-            return reject(null, null, "event", "event[" + index + "]: expected a JSON object", null);
+            return reject(null, null, "event", "event[" + index + "]: expected a JSON object",
+                    node.isContainerNode() || node.isTextual() ? tokenizeStrings(node) : node);
         }
-        ObjectNode event = ((ObjectNode) node).deepCopy();
+        ObjectNode event = (ObjectNode) node;
         String id = text(event, "id");
         String source = text(event, "source");
         for (String attribute : List.of("id", "source", "specversion", "type", "subject")) {
@@ -76,10 +81,10 @@ public class EventValidator {
         }
         String type = text(event, "type");
         EventSchemas.Resolution resolution = schemas.resolve(type, text(event, "dataschema"));
-        ObjectNode tokenized = resolution.schema() == null ? tokenizeAll(event) : tokenize(event, resolution.schema());
         if (resolution.schema() == null) {
-            return reject(source, id, "schema_unknown", resolution.failure(), tokenized);
+            return reject(source, id, "schema_unknown", resolution.failure(), tokenizeAll(event));
         }
+        EventSchemas.EventSchema schema = resolution.schema();
         Instant time;
         JsonNode timeNode = event.get("time");
         if (timeNode == null || timeNode.isNull()) {
@@ -89,31 +94,33 @@ public class EventValidator {
                 if (!timeNode.isTextual()) {
                     throw new DateTimeParseException("not a string", timeNode.toString(), 0);
                 }
-                time = OffsetDateTime.parse(timeNode.asText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+                time = Instant.parse(timeNode.asText()); // RFC 3339: an offset is required, any offset is taken
             } catch (DateTimeParseException e) {
                 return reject(source, id, "time", "time: '" + timeNode.asText()
-                        + "' is not an RFC 3339 timestamp (e.g. 2026-11-24T10:15:00Z)", tokenized);
+                        + "' is not an RFC 3339 timestamp (e.g. 2026-11-24T10:15:00Z)", tokenize(event, schema));
             }
         }
-        // Validate the producer's original values: tokens would not satisfy a schema's formats.
-        JsonNode data = node.get("data");
+        // Validate the producer's original values first: tokens would not satisfy a schema's formats.
+        JsonNode data = event.get("data");
         if (data == null || !data.isObject()) {
             String problem = data == null ? "required, must be a JSON object" : "must be a JSON object, got "
                     + data.getNodeType().name().toLowerCase();
-            return reject(source, id, "data", "data: " + problem, tokenized);
+            return reject(source, id, "data", "data: " + problem, tokenize(event, schema));
         }
-        Set<ValidationMessage> errors = resolution.schema().validator().validate(data);
+        Set<ValidationMessage> errors = schema.validator().validate(data);
         if (!errors.isEmpty()) {
             String detail = errors.stream()
                     .sorted(Comparator.comparing(m -> m.getInstanceLocation().toString()))
                     .map(EventValidator::describe)
                     .collect(Collectors.joining("; "));
-            return reject(source, id, "schema", detail + " (schema " + resolution.schema().ref() + ")", tokenized);
+            return reject(source, id, "schema", detail + " (schema " + schema.ref() + ")", tokenize(event, schema));
         }
-        tokenized.put("time", DateTimeFormatter.ISO_INSTANT.format(time));
-        tokenized.put(SCHEMA_ATTRIBUTE, resolution.schema().ref());
-        tokenized.put(RECEIVED_ATTRIBUTE, DateTimeFormatter.ISO_INSTANT.format(receivedAt));
-        return new Valid(new ValidEvent(source, id, text(event, "subject"), time, resolution.schema().ref(), tokenized));
+        ObjectNode tokenized = tokenize(event, schema);
+        tokenized.put("time", timeNode != null && timeNode.isTextual() && timeNode.asText().endsWith("Z")
+                ? timeNode.asText() : time.toString());
+        tokenized.put(SCHEMA_ATTRIBUTE, schema.ref());
+        tokenized.put(RECEIVED_ATTRIBUTE, receivedAtText);
+        return new Valid(new ValidEvent(source, id, text(event, "subject"), time, schema.ref(), tokenized));
     }
 
     /** "data.count: must have a minimum value of 1": the field's path inside the event, then the problem. */

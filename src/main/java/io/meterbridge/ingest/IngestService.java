@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -60,9 +61,9 @@ public class IngestService {
         this.topics = config.topics();
     }
 
-    record Candidate(int submission, ValidEvent event) {
-        String key() {
-            return event.source() + '\u0000' + event.id();
+    record Candidate(int submission, ValidEvent event, String key) {
+        Candidate(int submission, ValidEvent event) {
+            this(submission, event, event.source() + '\u0000' + event.id());
         }
     }
 
@@ -112,9 +113,10 @@ public class IngestService {
                 continue;
             }
             List<JsonNode> events = submission.events();
+            String receivedAtText = submission.receivedAt().toString();
             for (int i = 0; i < events.size(); i++) {
                 EventValidator.Outcome outcome = validator.validate(events.get(i), i, submission.signingSource(),
-                        submission.receivedAt());
+                        submission.receivedAt(), receivedAtText);
                 if (outcome instanceof EventValidator.Valid valid) {
                     Candidate candidate = new Candidate(s, valid.event());
                     if (seenInBatch.add(candidate.key())) {
@@ -144,11 +146,12 @@ public class IngestService {
         List<Tally> tallies = batch.tallies;
         List<Candidate> candidates = batch.candidates;
         List<DeadLetter> deadLetters = batch.deadLetters;
-        Set<String> claimed = claimAndPublish(candidates, deadLetters);
+        BitSet claimed = claimAndPublish(candidates, deadLetters);
 
-        for (Candidate candidate : candidates) {
+        for (int c = 0; c < candidates.size(); c++) {
+            Candidate candidate = candidates.get(c);
             Tally tally = tallies.get(candidate.submission());
-            if (claimed.contains(candidate.key())) {
+            if (claimed.get(c)) {
                 tally.accepted++;
             } else {
                 tally.duplicates++;
@@ -168,16 +171,16 @@ public class IngestService {
         return results;
     }
 
-    private Set<String> claimAndPublish(List<Candidate> candidates, List<DeadLetter> deadLetters) throws SQLException, JsonProcessingException, InterruptedException,
+    private BitSet claimAndPublish(List<Candidate> candidates, List<DeadLetter> deadLetters) throws SQLException, JsonProcessingException, InterruptedException,
             ExecutionException, TimeoutException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                Set<String> claimed = candidates.isEmpty() ? Set.of() : claim(connection, candidates);
-                List<Future<RecordMetadata>> acks = new ArrayList<>(claimed.size() + deadLetters.size());
-                for (Candidate candidate : candidates) {
-                    if (claimed.contains(candidate.key())) {
-                        ValidEvent event = candidate.event();
+                BitSet claimed = candidates.isEmpty() ? new BitSet() : claim(connection, candidates);
+                List<Future<RecordMetadata>> acks = new ArrayList<>(claimed.cardinality() + deadLetters.size());
+                for (int c = claimed.nextSetBit(0); c >= 0; c = claimed.nextSetBit(c + 1)) {
+                    {
+                        ValidEvent event = candidates.get(c).event();
                         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.accepted(), event.subject(),
                                 mapper.writeValueAsBytes(event.event()));
                         record.headers().add("meterbridge-source", event.source().getBytes(StandardCharsets.UTF_8));
@@ -203,8 +206,8 @@ public class IngestService {
         }
     }
 
-    /** Claims the pairs never accepted before, in one statement; returns the keys this call claimed. */
-    private static Set<String> claim(Connection connection, List<Candidate> candidates) throws SQLException {
+    /** Claims the pairs never accepted before, in one statement; returns the positions this call claimed. */
+    private static BitSet claim(Connection connection, List<Candidate> candidates) throws SQLException {
         int n = candidates.size();
         String[] sources = new String[n];
         String[] ids = new String[n];
@@ -217,7 +220,11 @@ public class IngestService {
             schemas[i] = event.schemaRef();
             times[i] = event.time().toString();
         }
-        Set<String> claimed = new HashSet<>(n * 2);
+        BitSet claimed = new BitSet(n);
+        java.util.Map<String, Integer> positions = new java.util.HashMap<>(n * 2);
+        for (int i = 0; i < n; i++) {
+            positions.put(candidates.get(i).key(), i);
+        }
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO ingested_event (source, event_id, schema_ref, event_time)
                 SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::timestamptz[])
@@ -229,7 +236,7 @@ public class IngestService {
             insert.setArray(4, connection.createArrayOf("text", times));
             try (ResultSet rows = insert.executeQuery()) {
                 while (rows.next()) {
-                    claimed.add(rows.getString(1) + '\u0000' + rows.getString(2));
+                    claimed.set(positions.get(rows.getString(1) + '\u0000' + rows.getString(2)));
                 }
             }
         }

@@ -176,7 +176,7 @@ public class MasterDataService {
         }
         if (changedSomething) {
             store.refresh();
-            changed.fire(new MasterDataChanged(entity, key));
+            changed.fireAsync(new MasterDataChanged(entity, key));
         }
         return changedSomething;
     }
