@@ -142,7 +142,8 @@ function checkOverlay(name, docs, expect, fail) {
   }
   if (settings.HUB_DB_URL && !settings.HUB_DB_URL.startsWith('jdbc:postgresql://')) fail('HUB_DB_URL is no JDBC URL');
   const secretKeys = Object.keys({ ...secret.data, ...secret.stringData });
-  const required = ['HUB_DB_PASSWORD', 'HUB_PII_TOKEN_KEY', 'HUB_JOLOKIA_PASSWORD', ...sourceSecretNames()];
+  const required = ['HUB_DB_PASSWORD', 'HUB_PII_TOKEN_KEY', 'HUB_JOLOKIA_PASSWORD', 'HUB_ADMIN_PASSWORD',
+    'HUB_FINANCE_PASSWORD', ...sourceSecretNames()];
   for (const key of required) if (!secretKeys.includes(key)) fail(`Secret lacks ${key}`);
   for (const key of secretKeys) if (settings[key] !== undefined) fail(`${key} is in both the ConfigMap and the Secret`);
 
