@@ -116,7 +116,7 @@ public class AdminResource {
         return rows("""
                 SELECT id, entity, entity_key, changed_by, changed_at, before, after FROM master_data_change
                 WHERE (?::text IS NULL OR entity = ?) AND (?::text IS NULL OR entity_key = ?)
-                ORDER BY id DESC LIMIT ?""", entity, entity, key, key, limit);
+                ORDER BY id DESC LIMIT ?""", entity, entity, key, key, limit(limit));
     }
 
     @GET
@@ -124,7 +124,7 @@ public class AdminResource {
     @Operation(summary = "Events metering could not attribute yet, with their reasons")
     public List<QuarantineService.QuarantinedEvent> quarantined(@QueryParam("subject") String subject,
             @QueryParam("reason") String reasonCode, @QueryParam("limit") @DefaultValue("100") int limit) throws Exception {
-        return quarantine.list(subject, reasonCode, limit);
+        return quarantine.list(subject, reasonCode, limit(limit));
     }
 
     @POST
@@ -132,6 +132,13 @@ public class AdminResource {
     @Operation(summary = "Re-process quarantined events now (all, or one subject's)")
     public QuarantineService.Release release(@QueryParam("subject") String subject) throws Exception {
         return quarantine.release(subject);
+    }
+
+    private static int limit(int limit) {
+        if (limit < 1 || limit > 1000) {
+            throw new IllegalArgumentException("limit: must be 1..1000, got " + limit);
+        }
+        return limit;
     }
 
     private String author() {

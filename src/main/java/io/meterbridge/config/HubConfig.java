@@ -31,6 +31,14 @@ public interface HubConfig {
 
     MasterDataFiles masterData();
 
+    Quarantine quarantine();
+
+    interface Quarantine {
+        /** Period of the timer route that re-tries the metering quarantine (Camel duration: 5m, 30s, ...). */
+        @WithDefault("5m")
+        String releaseInterval();
+    }
+
     Ingest ingest();
 
     Pii pii();

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import javax.sql.DataSource;
 
@@ -35,7 +35,10 @@ import jakarta.enterprise.event.Event;
 @ApplicationScoped
 public class MasterDataService {
 
-    private static final Set<String> AGGREGATIONS = Set.of("SUM", "COUNT", "MAX", "UNIQUE_COUNT", "LATEST");
+    private static final List<String> AGGREGATIONS = List.of("SUM", "COUNT", "MAX", "UNIQUE_COUNT", "LATEST");
+
+    /** Advisory lock key of master-data writers ("MBMD"). */
+    private static final long WRITE_LOCK = 0x4D424D44L;
 
     private final DataSource dataSource;
     private final MasterDataStore store;
@@ -54,7 +57,7 @@ public class MasterDataService {
     public boolean putCustomer(CustomerVersion version, String changedBy) {
         validateCustomer(version);
         return write("customer", version.tenant(), changedBy, connection -> {
-            Map<String, Object> existing = row(connection, "SELECT * FROM customer_mapping WHERE tenant = ? AND valid_from = ?",
+            Map<String, Object> existing = row(connection, "SELECT to_jsonb(c) FROM customer_mapping c WHERE tenant = ? AND valid_from = ?",
                     version.tenant(), ts(version.validFrom()));
             Instant validTo = version.validTo() != null ? version.validTo()
                     : nextStart(connection, "customer_mapping", "tenant", version.tenant(), version.validFrom());
@@ -74,7 +77,7 @@ public class MasterDataService {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                         append(append(values, version.tenant()), ts(version.validFrom())));
             }
-            Map<String, Object> after = row(connection, "SELECT * FROM customer_mapping WHERE tenant = ? AND valid_from = ?",
+            Map<String, Object> after = row(connection, "SELECT to_jsonb(c) FROM customer_mapping c WHERE tenant = ? AND valid_from = ?",
                     version.tenant(), ts(version.validFrom()));
             return new Change(existing, after);
         });
@@ -84,9 +87,10 @@ public class MasterDataService {
         validateContract(version);
         return write("contract", version.contractKey(), changedBy, connection -> {
             String select = """
-                    SELECT c.*, (SELECT jsonb_agg(jsonb_build_object('metric', m.metric, 'unit', m.unit,
-                        'priceVersion', m.price_version_ref, 'committedQuantity', m.committed_quantity) ORDER BY m.metric)
-                      FROM contract_metric m WHERE m.contract_id = c.id)::text AS metrics
+                    SELECT to_jsonb(c) || jsonb_build_object('metrics', (SELECT jsonb_agg(jsonb_build_object(
+                        'metric', m.metric, 'unit', m.unit, 'priceVersion', m.price_version_ref,
+                        'committedQuantity', m.committed_quantity) ORDER BY m.metric)
+                      FROM contract_metric m WHERE m.contract_id = c.id))
                     FROM contract c WHERE contract_key = ? AND valid_from = ?""";
             Map<String, Object> existing = row(connection, select, version.contractKey(), ts(version.validFrom()));
             Instant validTo = version.validTo() != null ? version.validTo()
@@ -115,6 +119,10 @@ public class MasterDataService {
                 }
             }
             for (ContractMetricVersion metric : version.metrics()) {
+                if (row(connection, "SELECT to_jsonb(m) FROM metric m WHERE id = ?", metric.metric()) == null) {
+                    throw new IllegalArgumentException("metrics[].metric: '" + metric.metric()
+                            + "' is not in the metric catalog (add it first: PUT /api/v1/admin/metrics/{id})");
+                }
                 execute(connection, """
                         INSERT INTO contract_metric (contract_id, metric, unit, price_version_ref, committed_quantity)
                         VALUES (?, ?, ?, ?, ?)""", id, metric.metric(), metric.unit(), metric.priceVersion(),
@@ -128,8 +136,9 @@ public class MasterDataService {
         validateMetric(version);
         return write("metric", version.id(), changedBy, connection -> {
             String select = """
-                    SELECT m.*, (SELECT jsonb_agg(jsonb_build_object('eventType', s.event_type, 'field', s.field,
-                        'factor', s.factor) ORDER BY s.event_type) FROM metric_source s WHERE s.metric = m.id)::text AS sources
+                    SELECT to_jsonb(m) || jsonb_build_object('sources', (SELECT jsonb_agg(jsonb_build_object(
+                        'eventType', s.event_type, 'field', s.field, 'factor', s.factor) ORDER BY s.event_type)
+                      FROM metric_source s WHERE s.metric = m.id))
                     FROM metric m WHERE id = ?""";
             Map<String, Object> existing = row(connection, select, version.id());
             execute(connection, """
@@ -159,6 +168,11 @@ public class MasterDataService {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
+                // One writer at a time: audit ids are then committed in id order, and the snapshot version
+                // (the highest audit id) can never skip a change that commits late.
+                try (Statement lock = connection.createStatement()) {
+                    lock.execute("SELECT pg_advisory_xact_lock(" + WRITE_LOCK + ")");
+                }
                 Change change = work.apply(connection);
                 changedSomething = !java.util.Objects.equals(json(change.before()), json(change.after()));
                 if (changedSomething) {
@@ -184,11 +198,12 @@ public class MasterDataService {
     /** The version in force at validFrom ends there (it is audited as a change of its own). */
     private void closeSuperseded(Connection connection, String table, String keyColumn, String key, Instant validFrom,
             String changedBy) throws SQLException {
-        String select = "SELECT * FROM " + table + " WHERE " + keyColumn + " = ? AND valid_from < ? AND (valid_to IS NULL OR valid_to > ?)";
+        String select = "SELECT to_jsonb(t) FROM " + table + " t WHERE " + keyColumn
+                + " = ? AND valid_from < ? AND (valid_to IS NULL OR valid_to > ?)";
         Map<String, Object> covering = row(connection, select, key, ts(validFrom), ts(validFrom));
         if (covering != null) {
             execute(connection, "UPDATE " + table + " SET valid_to = ? WHERE id = ?", ts(validFrom), id(covering));
-            Map<String, Object> after = row(connection, "SELECT * FROM " + table + " WHERE id = ?", id(covering));
+            Map<String, Object> after = row(connection, "SELECT to_jsonb(t) FROM " + table + " t WHERE id = ?", id(covering));
             MasterDataStore.audit(connection, table.equals("contract") ? "contract" : "customer", key, changedBy,
                     json(covering), json(after));
         }
@@ -213,19 +228,18 @@ public class MasterDataService {
         return Long.parseLong(String.valueOf(row.get("id")));
     }
 
-    private static Map<String, Object> row(Connection connection, String sql, Object... params) throws SQLException {
+    /** The row of a "SELECT to_jsonb(...)" query as a map: ISO timestamps with offsets, numbers as numbers. */
+    private Map<String, Object> row(Connection connection, String sql, Object... params) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(sql)) {
             bind(select, params);
             try (ResultSet rows = select.executeQuery()) {
                 if (!rows.next()) {
                     return null;
                 }
-                Map<String, Object> row = new java.util.TreeMap<>();
-                for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {
-                    Object value = rows.getObject(i);
-                    row.put(rows.getMetaData().getColumnName(i), value == null ? null : value.toString());
-                }
-                return row;
+                return mapper.readValue(rows.getString(1), new com.fasterxml.jackson.core.type.TypeReference<java.util.TreeMap<String, Object>>() {
+                });
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
             }
         }
     }

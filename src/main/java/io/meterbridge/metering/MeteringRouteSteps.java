@@ -16,17 +16,28 @@ public class MeteringRouteSteps {
 
     private final ObjectMapper mapper;
     private final MeteringService service;
+    private final UnreadableRecords deadLetters;
 
-    public MeteringRouteSteps(ObjectMapper mapper, MeteringService service) {
+    public MeteringRouteSteps(ObjectMapper mapper, MeteringService service, UnreadableRecords deadLetters) {
         this.mapper = mapper;
         this.service = service;
+        this.deadLetters = deadLetters;
     }
 
-    /** The accepted topic only holds events the hub validated: a record that does not parse is a bug, so it fails. */
-    public List<MeteredEvent> read(List<Exchange> records) throws IOException {
+    /**
+     * The accepted topic holds events the hub validated. A record that is not one (written there by something else)
+     * must neither block its partition nor vanish: it goes to the dead-letter topic, by position and digest only (its
+     * content was never checked for personal data), and the batch goes on.
+     */
+    public List<MeteredEvent> read(List<Exchange> records) throws Exception {
         List<MeteredEvent> events = new ArrayList<>(records.size());
         for (Exchange record : records) {
-            events.add(MeteredEvent.of(mapper.readTree(record.getMessage().getBody(byte[].class))));
+            byte[] value = record.getMessage().getBody(byte[].class);
+            try {
+                events.add(MeteredEvent.of(mapper.readTree(value)));
+            } catch (IOException | RuntimeException e) {
+                deadLetters.unreadable(record, value, e);
+            }
         }
         return events;
     }

@@ -68,7 +68,7 @@ public class MeteringService {
     }
 
     /** What a batch became: lines to record and events to quarantine. */
-    public record Enriched(List<Line> lines, List<Quarantine> quarantined, List<MeteredEvent> events) {
+    public record Enriched(List<Line> lines, List<Quarantine> quarantined, List<MeteredEvent> events, long version) {
     }
 
     public record Outcome(int events, int metered, int duplicates, int quarantined, int late) {
@@ -76,7 +76,18 @@ public class MeteringService {
 
     /** Content enricher: attribution as of each event's time, from the cached master-data snapshot. */
     public Enriched enrich(List<MeteredEvent> events) {
-        MasterData data = masterData.current();
+        Enriched enriched = enrich(events, masterData.current());
+        if (!enriched.quarantined().isEmpty()) {
+            // Before quarantining, make sure the snapshot is not a few seconds behind a change that fixes it.
+            MasterData fresh = masterData.refresh();
+            if (fresh.version() != enriched.version()) {
+                enriched = enrich(events, fresh);
+            }
+        }
+        return enriched;
+    }
+
+    private Enriched enrich(List<MeteredEvent> events, MasterData data) {
         Instant now = Instant.now();
         List<Line> lines = new ArrayList<>(events.size());
         List<Quarantine> quarantined = new ArrayList<>();
@@ -107,13 +118,14 @@ public class MeteringService {
                 }
             }
             if (problem != null) {
+                lines.subList(before, lines.size()).clear(); // all of the event or none of it
                 quarantined.add(new Quarantine(event, "bad_value", problem));
             } else if (lines.size() == before) {
                 quarantined.add(new Quarantine(event, "no_contract", "billing account " + customer.get().billingKey()
                         + " has no contract covering a metric of event type '" + event.type() + "' at " + event.time()));
             }
         }
-        return new Enriched(lines, quarantined, events);
+        return new Enriched(lines, quarantined, events, data.version());
     }
 
     private static Line line(MeteredEvent event, MetricFeed feed, CustomerMapping customer, Contract contract, Instant now) {
@@ -125,7 +137,7 @@ public class MeteringService {
             if (value.isMissingNode() || value.isNull()) {
                 throw new IllegalArgumentException("data." + feed.field() + ": missing, metric " + feed.metric().id() + " counts it");
             }
-            uniqueValue = value.asText();
+            uniqueValue = value.isValueNode() ? value.asText() : value.toString();
         } else if (aggregation != Aggregation.COUNT) {
             JsonNode value = event.data().path(feed.field());
             if (!value.isNumber()) {
@@ -150,7 +162,11 @@ public class MeteringService {
      * @param releasing true when the batch comes from quarantine: events attributed now leave it
      */
     public Outcome record(Enriched batch, boolean releasing) throws SQLException {
-        List<Line> lines = new ArrayList<>(batch.lines());
+        // The same event twice in one poll (a producer retry) must become one line: the insert would keep one row
+        // and RETURNING would name it once, but both copies would match it.
+        Map<String, Line> unique = new LinkedHashMap<>();
+        batch.lines().forEach(line -> unique.putIfAbsent(line.eventKey(), line));
+        List<Line> lines = new ArrayList<>(unique.values());
         lines.sort(Comparator.comparing(Line::eventKey));
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -165,18 +181,20 @@ public class MeteringService {
                 connection.commit();
                 Set<String> freshEvents = new HashSet<>();
                 Set<String> allEvents = new HashSet<>();
-                int late = 0;
+                Set<String> lateEvents = new HashSet<>();
                 for (Line line : lines) {
                     String eventKey = line.event().source() + '\u0000' + line.event().id();
                     allEvents.add(eventKey);
                     if (recorded.contains(line.eventKey())) {
                         freshEvents.add(eventKey);
-                        late += line.late() ? 1 : 0;
+                        if (line.late()) {
+                            lateEvents.add(eventKey);
+                        }
                     }
                 }
                 Outcome outcome = new Outcome(batch.events().size(), freshEvents.size(),
-                        allEvents.size() - freshEvents.size(), batch.quarantined().size(), late);
-                count(outcome);
+                        allEvents.size() - freshEvents.size(), batch.quarantined().size(), lateEvents.size());
+                count(outcome, releasing);
                 return outcome;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -185,7 +203,12 @@ public class MeteringService {
         }
     }
 
-    private void count(Outcome outcome) {
+    /** Events, not lines. A release counts what it metered as released, and its re-quarantines not at all. */
+    private void count(Outcome outcome, boolean releasing) {
+        if (releasing) {
+            registry.counter("meterbridge.metering.events", "outcome", "released").increment(outcome.metered());
+            return;
+        }
         registry.counter("meterbridge.metering.events", "outcome", "metered").increment(outcome.metered());
         registry.counter("meterbridge.metering.events", "outcome", "duplicate").increment(outcome.duplicates());
         registry.counter("meterbridge.metering.events", "outcome", "quarantined").increment(outcome.quarantined());

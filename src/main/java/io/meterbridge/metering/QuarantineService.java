@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
  * through the same metering steps when master data changes, or on demand; those attributed then are counted
  * (exactly once, by the same idempotency key) and leave quarantine.
  */
+@jakarta.inject.Named("quarantineService")
 @ApplicationScoped
 public class QuarantineService {
 
@@ -101,6 +102,11 @@ public class QuarantineService {
             LOG.infof("Quarantine release: %s", release);
         }
         return release;
+    }
+
+    /** The safety net of the timer route quarantine-release: catches what a change-triggered release raced past. */
+    public Release releaseAll() throws Exception {
+        return release(null);
     }
 
     /** A master-data change may make quarantined events attributable: try them again, off the caller's thread. */

@@ -64,7 +64,10 @@ class AttributionTest {
         assertThat(old.getList("windows.start", String.class)).containsExactly("2026-10-20T00:00:00Z",
                 "2026-11-05T00:00:00Z", "2026-11-10T00:00:00Z", "2026-11-14T00:00:00Z");
         assertThat(old.getList("windows.quantity", Integer.class)).containsExactly(19, 17, 5, 7);
-        assertThat(old.getList("windows.lateEvents", Integer.class)).containsExactly(1, 0, 0, 0);
+        // Late = metered after its billing period (UTC months here) plus the 3-day grace period had ended.
+        assertThat(old.getList("windows.lateEvents", Integer.class)).containsExactly(
+                lateIfMeteredNow("2026-11-04T00:00:00Z"), lateIfMeteredNow("2026-12-04T00:00:00Z"),
+                lateIfMeteredNow("2026-12-04T00:00:00Z"), lateIfMeteredNow("2026-12-04T00:00:00Z"));
         assertThat(old.getList("windows.contract", String.class)).containsOnly("old-" + tenant);
 
         JsonPath moved = usageOf(newAccount, 2);
@@ -80,7 +83,13 @@ class AttributionTest {
                 .get("/api/v1/admin/changes").then().statusCode(200).extract().jsonPath();
         assertThat(changes.getList("changed_by", String.class)).containsOnly("admin").hasSize(3);
         assertThat(changes.getString("[1].before.valid_to")).isNull();
-        assertThat(changes.getString("[1].after.valid_to")).startsWith("2026-11-15");
+        assertThat(java.time.OffsetDateTime.parse(changes.getString("[1].after.valid_to")).toInstant())
+                .isEqualTo(java.time.Instant.parse("2026-11-15T00:00:00Z"));
+    }
+
+    /** The test runs on any date: what is late depends on when the events are metered. */
+    private static int lateIfMeteredNow(String periodClosesAt) {
+        return java.time.Instant.now().isBefore(java.time.Instant.parse(periodClosesAt)) ? 0 : 1;
     }
 
     @Test
@@ -93,6 +102,12 @@ class AttributionTest {
                 "currency", "dollars", "validFrom", "2026-01-01T00:00:00Z"))
                 .post("/api/v1/admin/customers").then().statusCode(400)
                 .body("error", org.hamcrest.Matchers.containsString("currency"));
+        admin().body(java.util.Map.of("contractKey", "k", "billingSystem", "stripe", "billingAccountId", "a",
+                "validFrom", "2026-01-01T00:00:00Z", "metrics", java.util.List.of(java.util.Map.of("metric", "no_such_metric",
+                        "unit", "u", "priceVersion", "p"))))
+                .post("/api/v1/admin/contracts").then().statusCode(400)
+                .body("error", org.hamcrest.Matchers.containsString("'no_such_metric' is not in the metric catalog"));
+        admin().queryParam("limit", -1).get("/api/v1/admin/changes").then().statusCode(400);
         io.restassured.RestAssured.given().queryParam("subject", "acme").get("/api/v1/usage").then().statusCode(401);
     }
 }

@@ -105,17 +105,28 @@ class ExactlyOnceTest {
                 }
             }
         }
+        // A brand-new event delivered twice back to back: both copies arrive in the same poll.
+        ObjectNode twice = apiRequest(prefix + "-twice", 100, "user-twice");
+        twice.put("subject", tenant);
+        twice.put("time", "2026-11-20T11:00:00Z");
+        twice.put("meterbridgeschema", "api.request/v1");
+        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            byte[] value = Events.bytes(twice);
+            producer.send(new ProducerRecord<>(Topics.ACCEPTED, tenant, value));
+            producer.send(new ProducerRecord<>(Topics.ACCEPTED, tenant, value));
+            producer.flush();
+        }
         // A new event behind the redeliveries, same key (same partition): once it counts, they were all read.
         post(events(tenant, 10, 11, prefix), BATCH).then().statusCode(202).body("accepted", equalTo(1));
-        await().atMost(Duration.ofSeconds(30)).until(() -> total(tenant) == 16);
-        assertThat(total(tenant)).isEqualTo(16);
+        await().atMost(Duration.ofSeconds(30)).until(() -> total(tenant) == 116);
+        assertThat(total(tenant)).isEqualTo(116);
         try (var connection = dataSource.getConnection(); var select = connection.prepareStatement(
                 "SELECT count(*), sum(quantity) FROM metered_event WHERE subject = ?")) {
             select.setString(1, tenant);
             try (var rows = select.executeQuery()) {
                 rows.next();
-                assertThat(rows.getLong(1)).isEqualTo(4);
-                assertThat(rows.getBigDecimal(2)).isEqualByComparingTo("16");
+                assertThat(rows.getLong(1)).isEqualTo(5);
+                assertThat(rows.getBigDecimal(2)).isEqualByComparingTo("116");
             }
         }
     }
