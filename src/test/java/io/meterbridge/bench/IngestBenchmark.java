@@ -3,9 +3,6 @@ package io.meterbridge.bench;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +10,10 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * One run of the ingestion benchmark (see docs/benchmarks.md; started by bin/bench-ingest). It starts the packaged
@@ -55,9 +50,8 @@ public final class IngestBenchmark {
 
     private final String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     private final Path outDir = Path.of("target", "bench");
-    private Process hub;
+    private HubProcess hub;
     private Process baseline;
-    private Path dataDir;
 
     public static void main(String[] args) throws Exception {
         IngestBenchmark bench = new IngestBenchmark();
@@ -160,9 +154,6 @@ public final class IngestBenchmark {
                         + "half-rate phase: open loop, %d s", batch, concurrency, warmup, duration, duration));
         println("");
 
-        if (!Files.isRegularFile(hubJar)) {
-            throw new IllegalStateException(hubJar + " is missing: build with ./mvnw -B -q package -DskipTests");
-        }
         startHub();
         if (targets.contains("baseline")) {
             startBaseline();
@@ -256,49 +247,15 @@ public final class IngestBenchmark {
                     ok ? "PASS" : "FAIL", ratio, TARGET_RATIO));
         }
         println(pass ? "OVERALL: PASS" : "OVERALL: FAIL");
-        println("Load average at end: " + loadAverage());
+        println("Load average at end: " + HubProcess.loadAverage());
         return pass ? 0 : 1;
     }
 
     private void machineFacts() {
-        Runtime rt = Runtime.getRuntime();
-        println("Machine: " + rt.availableProcessors() + " CPUs (nproc), " + cpuModel() + ", " + memTotal()
-                + " RAM, " + System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-                + System.getProperty("os.arch"));
-        println("Java: " + System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-                + " (" + System.getProperty("java.vendor") + "); generator heap max " + rt.maxMemory() / (1024 * 1024)
-                + " MiB");
-        println("Load average at start: " + loadAverage() + " (other work on the machine skews the figures)");
+        HubProcess.machineFacts().forEach(this::println);
+        println("Load average at start: " + HubProcess.loadAverage() + " (other work on the machine skews the figures)");
         println("Layout: hub JVM (HTTP + embedded Kafka broker) + embedded PostgreSQL + baseline JVM + this generator,"
                 + " all on this machine");
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).trim();
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static String cpuModel() {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
-            return lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim())
-                    .orElse("unknown CPU");
-        } catch (IOException e) {
-            return "unknown CPU";
-        }
-    }
-
-    private static String memTotal() {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/meminfo"))) {
-            return lines.filter(l -> l.startsWith("MemTotal")).findFirst()
-                    .map(l -> String.format(Locale.ROOT, "%.1f GiB",
-                            Long.parseLong(l.replaceAll("\\D", "")) / 1024.0 / 1024.0))
-                    .orElse("? GiB");
-        } catch (IOException e) {
-            return "? GiB";
-        }
     }
 
     // ---- CPU accounting (per process, from /proc via ProcessHandle) ----
@@ -306,53 +263,20 @@ public final class IngestBenchmark {
     private Map<String, Long> cpuNanos() {
         Map<String, Long> cpu = new LinkedHashMap<>();
         if (hub != null) {
-            cpu.put("hub JVM+broker", cpu(hub.toHandle()));
-            cpu.put("postgres", postgresProcesses().mapToLong(IngestBenchmark::cpu).sum());
+            cpu.put("hub JVM+broker", hub.hubCpuNanos());
+            cpu.put("postgres", hub.postgresCpuNanos());
         }
         if (baseline != null) {
-            cpu.put("baseline", cpu(baseline.toHandle()));
+            cpu.put("baseline", HubProcess.cpu(baseline.toHandle()));
         }
-        cpu.put("generator", cpu(ProcessHandle.current()));
+        cpu.put("generator", HubProcess.cpu(ProcessHandle.current()));
         long ours = cpu.values().stream().mapToLong(Long::longValue).sum();
-        long machine = machineBusyNanos();
+        long machine = HubProcess.machineBusyNanos();
         if (machine >= 0) {
             // Everything else on the machine (another build or test suite skews the figures: see the report).
             cpu.put("other processes", Math.max(0, machine - ours));
         }
         return cpu;
-    }
-
-    /** Busy CPU time of the whole machine (user+nice+system+irq+softirq+steal), from /proc/stat. */
-    private static long machineBusyNanos() {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
-            String[] f = lines.filter(l -> l.startsWith("cpu ")).findFirst().orElseThrow().trim().split("\\s+");
-            long busy = 0;
-            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
-                busy += Long.parseLong(f[i]);
-            }
-            return busy * 10_000_000L; // USER_HZ is 100 on Linux
-        } catch (Exception e) {
-            return -1;
-        }
-    }
-
-    /**
-     * The hub's PostgreSQL: the postmaster is started through unshare and re-parented to init, so it is found by its
-     * data directory on the command line; its backends are its children.
-     */
-    private Stream<ProcessHandle> postgresProcesses() {
-        if (dataDir == null) {
-            return Stream.empty();
-        }
-        String dir = dataDir.toString();
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().map(c -> c.contains(dir) && c.contains("postgres")).orElse(false))
-                .flatMap(p -> Stream.concat(Stream.of(p), p.descendants()))
-                .distinct();
-    }
-
-    private static long cpu(ProcessHandle handle) {
-        return handle.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
     private static Map<String, Double> cpuShare(Map<String, Long> before, Map<String, Long> after, double seconds) {
@@ -370,122 +294,35 @@ public final class IngestBenchmark {
 
     // ---- children ----
 
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
     private void startHub() throws Exception {
-        dataDir = Files.createTempDirectory("meterbridge-bench-");
-        Path log = outDir.resolve("hub-" + stamp + ".log");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java());
-        cmd.addAll(hubJavaOpts);
+        List<String> props = new ArrayList<>();
         if (jfr) {
-            cmd.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+            props.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
                     + outDir.resolve("hub-" + stamp + ".jfr").toAbsolutePath());
         }
-        cmd.add("-Dquarkus.http.port=" + httpPort);
-        // Ports of the embedded engines as environment variables: -Dhub.embedded.* system properties fail Quarkus'
-        // config validation (SRCFG00050, "does not map to any root": HubConfig has no "embedded" group).
-        // Jolokia binds its port (default 8778) even when not auto-started: move it off a developer's hub.
-        cmd.add("-Dquarkus.camel.jolokia.server.port=" + jolokiaPort);
-        cmd.add("-Dquarkus.camel.jolokia.server.auto-start=false");
-        cmd.add("-jar");
-        cmd.add(hubJar.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("HUB_DATA_DIR", dataDir.toString());
-        pb.environment().put("HUB_EMBEDDED_KAFKA_PORT", String.valueOf(kafkaPort));
-        pb.environment().put("HUB_EMBEDDED_POSTGRES_PORT", String.valueOf(postgresPort));
-        pb.environment().remove("QUARKUS_PROFILE");
-        println("Starting hub: HTTP " + httpPort + ", Kafka " + kafkaPort + ", PostgreSQL " + postgresPort
-                + ", data " + dataDir + ", log " + log);
-        long t0 = System.nanoTime();
-        hub = pb.start();
-        waitReady(hub, URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready"), Duration.ofSeconds(180), log);
-        println(String.format(Locale.ROOT, "Hub ready in %.1f s (pid %d)", (System.nanoTime() - t0) / 1e9, hub.pid()));
+        props.add("-Dquarkus.camel.jolokia.server.auto-start=false");
+        hub = HubProcess.start(hubJar, new HubProcess.Ports(httpPort, kafkaPort, postgresPort, jolokiaPort), hubJavaOpts,
+                props, outDir.resolve("hub-" + stamp + ".log"), keepData, Duration.ofSeconds(180), console, this::println);
     }
 
     private void startBaseline() throws Exception {
         Path log = outDir.resolve("baseline-" + stamp + ".log");
-        List<String> cmd = List.of(java(), "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = List.of(HubProcess.java(), "-cp", System.getProperty("java.class.path"),
                 BaselineIngestServer.class.getName(), "--port", String.valueOf(baselinePort),
                 "--bootstrap", "127.0.0.1:" + kafkaPort);
         long t0 = System.nanoTime();
         baseline = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        waitReady(baseline, URI.create("http://127.0.0.1:" + baselinePort + "/ready"), Duration.ofSeconds(60), log);
+        HubProcess.waitReady(baseline, URI.create("http://127.0.0.1:" + baselinePort + "/ready"), Duration.ofSeconds(60), log);
         println(String.format(Locale.ROOT, "Baseline ready in %.1f s (pid %d, port %d, topic bench.baseline, log %s)",
                 (System.nanoTime() - t0) / 1e9, baseline.pid(), baselinePort, log));
     }
 
-    private static void waitReady(Process process, URI ready, Duration timeout, Path log) throws Exception {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("child exited with " + process.exitValue() + " before it was ready; "
-                        + "last lines of " + log + ":\n" + tail(log, 30));
-            }
-            try {
-                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException(ready + " not ready after " + timeout.toSeconds() + " s; last lines of " + log
-                + ":\n" + tail(log, 30));
-    }
-
-    private static String tail(Path log, int n) {
-        try {
-            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - n), lines.size()));
-        } catch (IOException e) {
-            return "(unreadable: " + e + ")";
-        }
-    }
-
     synchronized void stopChildren() {
-        stop(baseline, "baseline");
+        HubProcess.stop(baseline, "baseline", console);
         baseline = null;
         if (hub != null) {
-            List<ProcessHandle> descendants = Stream.concat(hub.toHandle().descendants(), postgresProcesses()).toList();
-            stop(hub, "hub");
+            hub.stop();
             hub = null;
-            // The hub's shutdown hook stops PostgreSQL; make sure nothing of it outlives a forced stop.
-            for (ProcessHandle d : descendants) {
-                if (d.isAlive()) {
-                    d.destroy();
-                }
-            }
-        }
-        if (dataDir != null && !keepData) {
-            try (Stream<Path> paths = Files.walk(dataDir)) {
-                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            } catch (IOException e) {
-                console.println("could not delete " + dataDir + ": " + e);
-            }
-            dataDir = null;
-        }
-    }
-
-    private void stop(Process process, String name) {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        process.destroy();
-        try {
-            if (!process.waitFor(Duration.ofSeconds(60).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                console.println(name + " did not stop within 60 s: killing it");
-                process.destroyForcibly().waitFor();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
         }
     }
 
