@@ -119,6 +119,10 @@ public interface HubConfig {
         @WithDefault("meterbridge-metering")
         String consumerGroup();
 
+        /** Consumers of the accepted topic in this process (each takes its own partitions). */
+        @WithDefault("2")
+        int consumers();
+
         /** Most records per micro-batch (one PostgreSQL transaction each). */
         @WithDefault("2000")
         int batchSize();

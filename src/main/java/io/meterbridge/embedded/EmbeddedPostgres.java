@@ -36,7 +36,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
                 .setServerConfig("fsync", onOff)
                 .setServerConfig("synchronous_commit", onOff)
                 .setServerConfig("full_page_writes", onOff)
-                .setServerConfig("max_connections", "100");
+                .setServerConfig("max_connections", "100")
+                // Metering writes many small rows per event: fewer checkpoints and a larger cache keep that cheap.
+                .setServerConfig("shared_buffers", durable ? "512MB" : "128MB")
+                .setServerConfig("wal_buffers", "16MB")
+                .setServerConfig("max_wal_size", "4GB")
+                .setServerConfig("checkpoint_timeout", "15min");
         if (port > 0) {
             builder.setPort(port);
         }

@@ -1,5 +1,9 @@
 package io.meterbridge.ingest;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
@@ -7,19 +11,31 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
 
 /**
- * Commits a batching Kafka consumer's offsets (camel-kafka puts the batch's KafkaManualCommit on the batch exchange).
- * A route calls it as its last step, after the batch is durable, so a crash before it replays the batch instead of
- * skipping it.
+ * Commits the offsets of a batching Kafka consumer's poll. A route keeps the polled records in the exchange property
+ * {@link #POLLED_RECORDS} (its first step) and calls this as its last step, after the batch is durable, so a crash
+ * before it replays the batch instead of skipping it. Each record carries the KafkaManualCommit of its own partition
+ * and offset; the batch exchange only carries the last record's, so every partition's last record is committed.
  */
 @Named("kafkaOffsets")
 @ApplicationScoped
 public class KafkaOffsets {
 
+    public static final String POLLED_RECORDS = "polledRecords";
+
     public void commit(Exchange batch) {
-        KafkaManualCommit commit = batch.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
-        if (commit == null) {
-            throw new IllegalStateException("no KafkaManualCommit on the batch: is allowManualCommit=true set?");
+        List<?> records = batch.getProperty(POLLED_RECORDS, List.class);
+        if (records == null) {
+            throw new IllegalStateException("no " + POLLED_RECORDS + " property: the route must keep the polled records");
         }
-        commit.commit();
+        Map<Integer, KafkaManualCommit> lastPerPartition = new LinkedHashMap<>();
+        for (Object record : records) {
+            var message = ((Exchange) record).getMessage();
+            KafkaManualCommit commit = message.getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
+            if (commit == null) {
+                throw new IllegalStateException("no KafkaManualCommit on a record: is allowManualCommit=true set?");
+            }
+            lastPerPartition.put(message.getHeader(KafkaConstants.PARTITION, Integer.class), commit);
+        }
+        lastPerPartition.values().forEach(KafkaManualCommit::commit);
     }
 }

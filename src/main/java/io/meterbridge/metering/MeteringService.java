@@ -51,16 +51,19 @@ public class MeteringService {
         this.registry = registry;
     }
 
-    /** One event's contribution to one metric. */
+    /** One event's contribution to one metric. Keys and texts are built once: they are compared and sorted a lot. */
     record Line(MeteredEvent event, String metric, Aggregation aggregation, String unit, Instant bucket,
             BigDecimal quantity, String uniqueValue, long customerMappingId, long contractId, String priceVersion,
-            boolean late) {
-        String eventKey() {
-            return event.source() + '\u0000' + event.id() + '\u0000' + metric;
-        }
+            boolean late, String bucketText, String eventKey, String bucketKey) {
 
-        String bucketKey() {
-            return event.subject() + '\u0000' + contractId + '\u0000' + metric + '\u0000' + bucket;
+        static Line of(MeteredEvent event, String metric, Aggregation aggregation, String unit, Instant bucket,
+                BigDecimal quantity, String uniqueValue, long customerMappingId, long contractId, String priceVersion,
+                boolean late) {
+            String bucketText = bucket.toString();
+            return new Line(event, metric, aggregation, unit, bucket, quantity, uniqueValue, customerMappingId,
+                    contractId, priceVersion, late, bucketText,
+                    event.source() + '\u0000' + event.id() + '\u0000' + metric,
+                    event.subject() + '\u0000' + contractId + '\u0000' + metric + '\u0000' + bucketText);
         }
     }
 
@@ -149,7 +152,7 @@ public class MeteringService {
         Instant bucket = event.time().atZone(contract.timeZone()).truncatedTo(ChronoUnit.HOURS).toInstant();
         BillingPeriod period = contract.periodOf(event.time());
         boolean late = !now.isBefore(period.end().plus(contract.gracePeriod()));
-        return new Line(event, feed.metric().id(), aggregation, terms.unit(), bucket, quantity.stripTrailingZeros(),
+        return Line.of(event, feed.metric().id(), aggregation, terms.unit(), bucket, quantity.stripTrailingZeros(),
                 uniqueValue, customer.id(), contract.id(), terms.priceVersionRef(), late);
     }
 
@@ -228,8 +231,8 @@ public class MeteringService {
             columns[1][i] = l.event().id();
             columns[2][i] = l.metric();
             columns[3][i] = l.event().subject();
-            columns[4][i] = l.event().time().toString();
-            columns[5][i] = l.bucket().toString();
+            columns[4][i] = l.event().timeText();
+            columns[5][i] = l.bucketText();
             columns[6][i] = l.quantity().toPlainString();
             columns[7][i] = l.event().schemaRef();
             columns[8][i] = Long.toString(l.customerMappingId());
@@ -321,7 +324,7 @@ public class MeteringService {
             columns[0][i] = l.event().subject();
             columns[1][i] = Long.toString(l.contractId());
             columns[2][i] = l.metric();
-            columns[3][i] = l.bucket().toString();
+            columns[3][i] = l.bucketText();
             columns[4][i] = l.aggregation().name();
             columns[5][i] = l.unit();
             columns[6][i] = quantity.toPlainString();
@@ -356,14 +359,16 @@ public class MeteringService {
         for (Bucket b : buckets.values()) {
             for (String value : b.uniqueValues) {
                 Line l = b.first;
-                rows.add(new String[] {l.event().subject(), Long.toString(l.contractId()), l.metric(), l.bucket().toString(), value});
+                // last column: the sort key, one lock order for every writer
+                rows.add(new String[] {l.event().subject(), Long.toString(l.contractId()), l.metric(), l.bucketText(),
+                        value, l.bucketKey() + '\u0000' + value});
             }
         }
         Map<String, Integer> fresh = new HashMap<>();
         if (rows.isEmpty()) {
             return fresh;
         }
-        rows.sort(Comparator.comparing((String[] r) -> String.join("\u0000", r)));
+        rows.sort(Comparator.comparing((String[] r) -> r[5]));
         String[][] columns = new String[5][rows.size()];
         for (int i = 0; i < rows.size(); i++) {
             for (int c = 0; c < 5; c++) {
@@ -381,7 +386,7 @@ public class MeteringService {
             try (ResultSet inserted = insert.executeQuery()) {
                 while (inserted.next()) {
                     String key = inserted.getString(1) + '\u0000' + inserted.getLong(2) + '\u0000' + inserted.getString(3)
-                            + '\u0000' + inserted.getTimestamp(4).toInstant();
+                            + '\u0000' + inserted.getTimestamp(4).toInstant().toString();
                     fresh.merge(key, 1, Integer::sum);
                 }
             }

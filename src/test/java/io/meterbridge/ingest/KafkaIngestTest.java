@@ -3,6 +3,8 @@ package io.meterbridge.ingest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -119,24 +121,49 @@ class KafkaIngestTest {
     }
 
     @Test
-    void offsetsAreCommittedOnceTheBatchIsDurable() throws Exception {
-        String key = uniqueId("raw-key"), id = uniqueId("raw-offset");
-        byte[] body = bytes(apiRequest(id, 1, "u"));
-        produce(key, body, sign(body));
-        awaitAccepted(id);
+    void offsetsOfEveryPartitionAreCommittedOnceTheBatchIsDurable() throws Exception {
+        // Records under many keys, sent together: one poll spans several partitions of the raw topic, and (by
+        // tenant) of the accepted one; every partition's offset must be committed, not only the last record's.
+        List<String> ids = new ArrayList<>();
+        Properties producerProps = new Properties();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Topics.bootstrapServers());
+        producerProps.put(ProducerConfig.LINGER_MS_CONFIG, "50");
+        try (var producer = new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 24; i++) {
+                String id = uniqueId("raw-offset");
+                ids.add(id);
+                ObjectNode event = apiRequest(id, 1, "u");
+                event.put("subject", "offset-tenant-" + i);
+                byte[] body = bytes(event);
+                var record = new ProducerRecord<>(Topics.RAW, uniqueId("raw-key-" + i), body);
+                record.headers().add(SignatureVerifier.HEADER, sign(body).getBytes(StandardCharsets.UTF_8));
+                producer.send(record);
+            }
+        }
+        Topics.awaitAllAccepted(ids);
 
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, Topics.bootstrapServers());
         try (Admin admin = Admin.create(props)) {
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin
-                        .listConsumerGroupOffsets("meterbridge-ingest").partitionsToOffsetAndMetadata().get();
-                var ends = admin.listOffsets(committed.keySet().stream()
-                        .collect(java.util.stream.Collectors.toMap(p -> p, p -> OffsetSpec.latest()))).all().get();
-                assertThat(committed).isNotEmpty();
-                committed.forEach((partition, offset) ->
-                        assertThat(offset.offset()).as(partition.toString()).isEqualTo(ends.get(partition).offset()));
-            });
+            for (String[] groupAndTopic : new String[][] {{"meterbridge-ingest", Topics.RAW},
+                    {"meterbridge-metering", Topics.ACCEPTED}}) {
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                    Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupAndTopic[0])
+                            .partitionsToOffsetAndMetadata().get();
+                    int partitions = admin.describeTopics(java.util.List.of(groupAndTopic[1])).allTopicNames().get()
+                            .get(groupAndTopic[1]).partitions().size();
+                    var ends = admin.listOffsets(java.util.stream.IntStream.range(0, partitions).boxed()
+                            .collect(java.util.stream.Collectors.toMap(p -> new TopicPartition(groupAndTopic[1], p),
+                                    p -> OffsetSpec.latest()))).all().get();
+                    ends.forEach((partition, end) -> {
+                        if (end.offset() > 0) {
+                            assertThat(committed.get(partition)).as(groupAndTopic[0] + " " + partition).isNotNull();
+                            assertThat(committed.get(partition).offset()).as(groupAndTopic[0] + " " + partition)
+                                    .isEqualTo(end.offset());
+                        }
+                    });
+                });
+            }
         }
     }
 }

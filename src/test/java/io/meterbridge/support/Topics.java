@@ -74,6 +74,12 @@ public final class Topics {
         return await().atMost(Duration.ofSeconds(30)).until(() -> deadLetters(marker), l -> !l.isEmpty());
     }
 
+    /** Waits until every id is on the accepted topic, reading the topic once per attempt. */
+    public static void awaitAllAccepted(java.util.Collection<String> ids) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> values(ACCEPTED, v -> ids.contains(v.path("id").asText()))
+                .stream().map(v -> v.path("id").asText()).distinct().count() == ids.size());
+    }
+
     public static List<JsonNode> awaitAccepted(String id) {
         return await().atMost(Duration.ofSeconds(30)).until(() -> accepted(id), l -> !l.isEmpty());
     }
