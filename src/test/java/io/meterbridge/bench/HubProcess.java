@@ -162,6 +162,34 @@ final class HubProcess {
 
     // ---- shared helpers ----
 
+    /**
+     * Ready except for one route stopped on purpose: its route and consumer checks are DOWN, so readiness answers
+     * 503; every other check must be UP.
+     */
+    static Predicate<HttpResponse<String>> readyExcept(String routeId) {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        return answer -> {
+            if (answer.statusCode() == 200) {
+                return true;
+            }
+            try {
+                com.fasterxml.jackson.databind.JsonNode checks = mapper.readTree(answer.body()).path("checks");
+                if (!checks.isArray() || checks.isEmpty()) {
+                    return false;
+                }
+                for (com.fasterxml.jackson.databind.JsonNode check : checks) {
+                    if (!"UP".equals(check.path("status").asText())
+                            && !routeId.equals(check.path("data").path("route.id").asText())) {
+                        return false;
+                    }
+                }
+                return true;
+            } catch (Exception e) {
+                return false;
+            }
+        };
+    }
+
     static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }

@@ -34,7 +34,7 @@ public final class IngestBenchmark {
 
     // options
     int duration = 20;
-    int warmup = 5;
+    int warmup = 45; // the hub (Quarkus, Camel and a Kafka broker in one JVM) needs this long for the JIT to settle on 2 cores
     int concurrency = 16;
     int batch = 100;
     int httpPort = 18080;
@@ -45,6 +45,7 @@ public final class IngestBenchmark {
     List<String> targets = List.of("hub", "baseline");
     Path hubJar = Path.of("target/quarkus-app/quarkus-run.jar");
     List<String> hubJavaOpts = new ArrayList<>();
+    boolean withMetering;
     boolean jfr;
     boolean keepData;
 
@@ -83,7 +84,7 @@ public final class IngestBenchmark {
         return """
                 usage: bin/bench-ingest [--build] [options]
                   --duration S        seconds of each measured phase (default 20)
-                  --warmup S          warm-up before the max-throughput phase, not recorded (default 5)
+                  --warmup S          warm-up before the max-throughput phase, not recorded (default 45: JIT warm-up)
                   --concurrency C     closed-loop workers in the max-throughput phase (default 16)
                   --batch N           events per request (default 100)
                   --targets LIST      comma-separated, in order: hub,baseline (default hub,baseline)
@@ -95,7 +96,8 @@ public final class IngestBenchmark {
                   --hub-jar PATH      packaged hub (default target/quarkus-app/quarkus-run.jar)
                   --hub-java-opt OPT  extra JVM option for the hub child (repeatable)
                   --jfr               record a JFR profile of the hub to target/bench/hub-<timestamp>.jfr
-                  --keep-data         keep the hub's temporary data directory""";
+                  --keep-data         keep the hub's temporary data directory
+                  --with-metering     keep the metering route running (off: ingestion measured alone)""";
     }
 
     void parse(String[] args) {
@@ -118,6 +120,7 @@ public final class IngestBenchmark {
                 case "--baseline-port" -> baselinePort = Integer.parseInt(value == null ? next.get() : args[++i]);
                 case "--hub-jar" -> hubJar = Path.of(value == null ? next.get() : args[++i]);
                 case "--hub-java-opt" -> hubJavaOpts.add(value == null ? next.get() : args[++i]);
+                case "--with-metering" -> withMetering = true;
                 case "--jfr" -> jfr = true;
                 case "--keep-data" -> keepData = true;
                 case "-h", "--help" -> throw new IllegalArgumentException("help");
@@ -301,8 +304,17 @@ public final class IngestBenchmark {
                     + outDir.resolve("hub-" + stamp + ".jfr").toAbsolutePath());
         }
         props.add("-Dquarkus.camel.jolokia.server.auto-start=false");
-        hub = HubProcess.start(hubJar, new HubProcess.Ports(httpPort, kafkaPort, postgresPort, jolokiaPort), hubJavaOpts,
-                props, outDir.resolve("hub-" + stamp + ".log"), keepData, Duration.ofSeconds(180), console, this::println);
+        if (withMetering) {
+            hub = HubProcess.start(hubJar, new HubProcess.Ports(httpPort, kafkaPort, postgresPort, jolokiaPort),
+                    hubJavaOpts, props, outDir.resolve("hub-" + stamp + ".log"), keepData, Duration.ofSeconds(180),
+                    console, this::println);
+        } else {
+            // Ingestion alone: metering (bin/bench-metering measures it) would share the two cores.
+            props.add("-Dcamel.main.auto-startup-exclude-pattern=metering");
+            hub = HubProcess.start(hubJar, new HubProcess.Ports(httpPort, kafkaPort, postgresPort, jolokiaPort),
+                    hubJavaOpts, props, outDir.resolve("hub-" + stamp + ".log"), keepData, Duration.ofSeconds(180),
+                    console, this::println, HubProcess.readyExcept("metering"));
+        }
     }
 
     private void startBaseline() throws Exception {

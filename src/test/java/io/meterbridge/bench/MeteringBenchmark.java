@@ -345,33 +345,10 @@ public final class MeteringBenchmark {
         props.add("-Dcamel.main.auto-startup-exclude-pattern=metering");
         hub = HubProcess.start(hubJar, new HubProcess.Ports(httpPort, kafkaPort, postgresPort, jolokiaPort), hubJavaOpts,
                 props, outDir.resolve("metering-hub-" + stamp + "-" + n + ".log"), keepData, Duration.ofSeconds(180),
-                console, this::println, this::readyButMetering);
+                console, this::println, HubProcess.readyExcept("metering"));
     }
 
-    /**
-     * Ready except for the metering route, which is stopped on purpose: its route and consumer checks are DOWN, so
-     * readiness answers 503; every other check must be UP.
-     */
-    private boolean readyButMetering(HttpResponse<String> answer) {
-        if (answer.statusCode() == 200) {
-            return true;
-        }
-        try {
-            JsonNode checks = mapper.readTree(answer.body()).path("checks");
-            if (!checks.isArray() || checks.isEmpty()) {
-                return false;
-            }
-            for (JsonNode check : checks) {
-                if (!"UP".equals(check.path("status").asText())
-                        && !"metering".equals(check.path("data").path("route.id").asText())) {
-                    return false;
-                }
-            }
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
+
 
     synchronized void stopHub() {
         HubProcess h = hub;
