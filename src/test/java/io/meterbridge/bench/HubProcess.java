@@ -201,25 +201,23 @@ final class HubProcess {
     static void waitReady(Process process, URI ready, Duration timeout, Path log, Predicate<HttpResponse<String>> accept)
             throws Exception {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("child exited with " + process.exitValue() + " before it was ready; "
-                        + "last lines of " + log + ":\n" + tail(log, 30));
-            }
-            try {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (accept.test(r)) {
-                    return;
+        try {
+            org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(500)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("child exited with " + process.exitValue()
+                            + " before it was ready; last lines of " + log + ":\n" + tail(log, 30));
                 }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(500);
+                try {
+                    return accept.test(client.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).build(),
+                            HttpResponse.BodyHandlers.ofString()));
+                } catch (IOException e) {
+                    return false; // not listening yet
+                }
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IllegalStateException(ready + " not ready after " + timeout.toSeconds() + " s; last lines of "
+                    + log + ":\n" + tail(log, 30));
         }
-        throw new IllegalStateException(ready + " not ready after " + timeout.toSeconds() + " s; last lines of " + log
-                + ":\n" + tail(log, 30));
     }
 
     static String tail(Path log, int n) {

@@ -497,43 +497,48 @@ public final class MeteringBenchmark {
             // per batch after its PostgreSQL transaction committed, once per unique event (a re-send is never fresh
             // again), so when it reaches the number of unique events the aggregates hold every event. (The consumer
             // group's committed offsets cannot be used: see the offsets line below.)
-            long firstMetered = -1;
-            long deadline = t0 + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-            long nextReport = t0 + TimeUnit.SECONDS.toNanos(5);
-            long metered;
-            while (true) {
-                metered = meteredCounter();
-                long now = System.nanoTime();
-                if (metered > 0 && firstMetered < 0) {
-                    firstMetered = now;
-                }
-                if (metered >= produced.unique) {
-                    break;
-                }
-                if (now > deadline) {
-                    throw new IllegalStateException("the hub metered " + metered + " of " + produced.unique
-                            + " unique events in " + timeoutSeconds + " s; see " + hub.log());
-                }
-                if (!hub.handle().isAlive()) {
-                    throw new IllegalStateException("the hub exited; see " + hub.log());
-                }
-                if (now > nextReport) {
-                    println(String.format(Locale.ROOT, "  ... %.0f s: %d of %d unique events metered", (now - t0) / 1e9,
-                            metered, produced.unique));
-                    nextReport = now + TimeUnit.SECONDS.toNanos(10);
-                }
-                Thread.sleep(100);
+            long[] firstMetered = {-1};
+            long[] nextReport = {t0 + TimeUnit.SECONDS.toNanos(5)};
+            long[] metered = {0};
+            try {
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(timeoutSeconds))
+                        .pollInterval(Duration.ofMillis(100)).until(() -> {
+                            metered[0] = meteredCounter();
+                            long now = System.nanoTime();
+                            if (metered[0] > 0 && firstMetered[0] < 0) {
+                                firstMetered[0] = now;
+                            }
+                            if (!hub.handle().isAlive()) {
+                                throw new IllegalStateException("the hub exited; see " + hub.log());
+                            }
+                            if (now > nextReport[0]) {
+                                println(String.format(Locale.ROOT, "  ... %.0f s: %d of %d unique events metered",
+                                        (now - t0) / 1e9, metered[0], produced.unique));
+                                nextReport[0] = now + TimeUnit.SECONDS.toNanos(10);
+                            }
+                            return metered[0] >= produced.unique;
+                        });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new IllegalStateException("the hub metered " + metered[0] + " of " + produced.unique
+                        + " unique events in " + timeoutSeconds + " s; see " + hub.log());
             }
             long t1 = System.nanoTime();
             double seconds = (t1 - t0) / 1e9;
             Map<String, Double> cpu = cpuShare(cpuBefore, cpuNanos(true), seconds);
             boolean offsetsOk;
-            double startup = firstMetered < 0 ? 0 : (firstMetered - t0) / 1e9;
+            double startup = firstMetered[0] < 0 ? 0 : (firstMetered[0] - t0) / 1e9;
             println(String.format(Locale.ROOT, "  metered %d records in %.2f s from the route start (first batch "
                     + "seen after %.2f s): %.0f records/s, %.0f unique events/s", produced.records, seconds, startup,
                     produced.records / seconds, produced.unique / seconds));
-            Thread.sleep(1000); // let a last offset commit land before reading them
-            long committed = committed(admin, meteringGroup, end.keySet());
+            // The last batch's offsets are committed just after its transaction: give them up to 10 s to land.
+            long committed;
+            try {
+                committed = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                        .pollInterval(Duration.ofMillis(200))
+                        .until(() -> committed(admin, meteringGroup, end.keySet()), c -> c == endTotal);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                committed = committed(admin, meteringGroup, end.keySet());
+            }
             println(String.format(Locale.ROOT, "  %-8s consumer group %s committed offsets = %d of %d records%s",
                     committed == endTotal ? "OK" : "MISMATCH", meteringGroup, committed, endTotal,
                     committed == endTotal ? "" : " (a restart would replay " + (endTotal - committed) + " records)"));
