@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -49,18 +48,6 @@ class KafkaIngestTest {
     @Inject
     DataSource dataSource;
 
-    /** All records of one test share a key, so they sit in one partition and are processed in order. */
-    private static void produce(String key, byte[] value, String signature) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Topics.bootstrapServers());
-        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            var record = new ProducerRecord<>(Topics.RAW, key, value);
-            if (signature != null) {
-                record.headers().add(SignatureVerifier.HEADER, signature.getBytes(StandardCharsets.UTF_8));
-            }
-            producer.send(record).get(10, TimeUnit.SECONDS);
-        }
-    }
 
     private static String sign(byte[] body) {
         return SignatureVerifier.sign(SECRET, Instant.now().getEpochSecond(), body);
@@ -71,13 +58,13 @@ class KafkaIngestTest {
         String key = uniqueId("raw-key");
         String first = uniqueId("raw"), second = uniqueId("raw"), sentinel = uniqueId("raw-sentinel");
         byte[] body = bytes(batch(apiRequest(first, 2, "u-raw"), apiRequest(second, 3, "u-raw")));
-        produce(key, body, sign(body));
+        Topics.produceRaw(key, body, sign(body));
         awaitAccepted(first);
         assertThat(accepted(second)).hasSize(1);
 
-        produce(key, body, sign(body)); // the producer retried
+        Topics.produceRaw(key, body, sign(body)); // the producer retried
         byte[] sentinelBody = bytes(apiRequest(sentinel, 1, "u-raw"));
-        produce(key, sentinelBody, sign(sentinelBody));
+        Topics.produceRaw(key, sentinelBody, sign(sentinelBody));
         awaitAccepted(sentinel);
 
         assertThat(accepted(first)).hasSize(1);
@@ -91,9 +78,9 @@ class KafkaIngestTest {
     void anUnsignedOrForgedRecordIsDeadLetteredNotDropped() throws Exception {
         String key = uniqueId("raw-key");
         String unsigned = uniqueId("raw-unsigned"), forged = uniqueId("raw-forged");
-        produce(key, bytes(apiRequest(unsigned, 1, "u")), null);
+        Topics.produceRaw(key, bytes(apiRequest(unsigned, 1, "u")), null);
         byte[] forgedBody = bytes(apiRequest(forged, 1, "u"));
-        produce(key, forgedBody, SignatureVerifier.sign("guess", Instant.now().getEpochSecond(), forgedBody));
+        Topics.produceRaw(key, forgedBody, SignatureVerifier.sign("guess", Instant.now().getEpochSecond(), forgedBody));
 
         JsonNode unsignedLetter = awaitDeadLetters(unsigned).get(0);
         assertThat(unsignedLetter.path("code").asText()).isEqualTo("signature");
@@ -111,7 +98,7 @@ class KafkaIngestTest {
         ObjectNode broken = apiRequest(bad, 1, "u");
         ((ObjectNode) broken.get("data")).remove("endpoint");
         byte[] body = bytes(batch(apiRequest(good, 1, "u"), broken));
-        produce(key, body, sign(body));
+        Topics.produceRaw(key, body, sign(body));
 
         awaitAccepted(good);
         JsonNode deadLetter = awaitDeadLetters(bad).get(0);

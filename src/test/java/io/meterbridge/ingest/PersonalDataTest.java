@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -23,11 +22,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -81,10 +75,10 @@ class PersonalDataTest {
 
         String rawId = uniqueId("pii-raw");
         byte[] rawBody = bytes(apiRequest(rawId, 1, email));
-        produceRaw(rawBody, null); // unsigned: dead-lettered
+        Topics.produceRaw(null, rawBody, null); // unsigned: dead-lettered
         String rawOk = uniqueId("pii-raw-ok");
         byte[] rawOkBody = bytes(apiRequest(rawOk, 1, user));
-        produceRaw(rawOkBody, SignatureVerifier.sign(SECRET, Instant.now().getEpochSecond(), rawOkBody));
+        Topics.produceRaw(null, rawOkBody, SignatureVerifier.sign(SECRET, Instant.now().getEpochSecond(), rawOkBody));
         awaitAccepted(rawOk);
         awaitDeadLetters(rawId);
 
@@ -146,15 +140,4 @@ class PersonalDataTest {
         return rows;
     }
 
-    private static void produceRaw(byte[] body, String signature) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, Topics.bootstrapServers());
-        try (var producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            var record = new ProducerRecord<String, byte[]>(Topics.RAW, body);
-            if (signature != null) {
-                record.headers().add(SignatureVerifier.HEADER, signature.getBytes(StandardCharsets.UTF_8));
-            }
-            producer.send(record).get(10, TimeUnit.SECONDS);
-        }
-    }
 }

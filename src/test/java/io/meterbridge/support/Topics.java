@@ -28,6 +28,22 @@ public final class Topics {
     private Topics() {
     }
 
+    /** Writes one record to the raw topic as a direct producer would, signature (if any) in its header. */
+    public static void produceRaw(String key, byte[] value, String signature) throws Exception {
+        Properties props = new Properties();
+        props.put(org.apache.kafka.clients.producer.ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<>(props,
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            var record = new org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>(RAW, key, value);
+            if (signature != null) {
+                record.headers().add(io.meterbridge.ingest.SignatureVerifier.HEADER,
+                        signature.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            producer.send(record).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
     public static String bootstrapServers() {
         return ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
     }
