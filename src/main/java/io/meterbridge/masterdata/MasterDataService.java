@@ -59,8 +59,8 @@ public class MasterDataService {
         return write("customer", version.tenant(), changedBy, connection -> {
             Map<String, Object> existing = row(connection, "SELECT to_jsonb(c) FROM customer_mapping c WHERE tenant = ? AND valid_from = ?",
                     version.tenant(), ts(version.validFrom()));
-            Instant validTo = version.validTo() != null ? version.validTo()
-                    : nextStart(connection, "customer_mapping", "tenant", version.tenant(), version.validFrom());
+            Instant validTo = validTo(version.validTo(),
+                    nextStart(connection, "customer_mapping", "tenant", version.tenant(), version.validFrom()));
             Object[] values = {version.crmAccountId(), version.billingSystem(), version.billingAccountId(),
                     version.erpSystem(), version.erpCustomerId(), version.legalEntity(), version.currency(),
                     version.costCenter(), zone(version.timeZone()), ts(validTo)};
@@ -93,8 +93,8 @@ public class MasterDataService {
                       FROM contract_metric m WHERE m.contract_id = c.id))
                     FROM contract c WHERE contract_key = ? AND valid_from = ?""";
             Map<String, Object> existing = row(connection, select, version.contractKey(), ts(version.validFrom()));
-            Instant validTo = version.validTo() != null ? version.validTo()
-                    : nextStart(connection, "contract", "contract_key", version.contractKey(), version.validFrom());
+            Instant validTo = validTo(version.validTo(),
+                    nextStart(connection, "contract", "contract_key", version.contractKey(), version.validFrom()));
             Object[] values = {version.billingSystem(), version.billingAccountId(), "MONTHLY",
                     version.anchorDay() == null ? 1 : version.anchorDay(), zone(version.timeZone()),
                     grace(version.gracePeriod()), ts(validTo)};
@@ -207,6 +207,18 @@ public class MasterDataService {
             MasterDataStore.audit(connection, table.equals("contract") ? "contract" : "customer", key, changedBy,
                     json(covering), json(after));
         }
+    }
+
+    /** A version ends where it says, or where the next one starts; it may not run into the next one. */
+    private static Instant validTo(Instant requested, Instant nextStart) {
+        if (requested == null) {
+            return nextStart;
+        }
+        if (nextStart != null && requested.isAfter(nextStart)) {
+            throw new IllegalArgumentException("validTo: " + requested + " overlaps the next version, valid from "
+                    + nextStart + " (end this version at or before it)");
+        }
+        return requested;
     }
 
     private static Instant nextStart(Connection connection, String table, String keyColumn, String key, Instant validFrom)

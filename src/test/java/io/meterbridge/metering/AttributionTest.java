@@ -82,6 +82,12 @@ class AttributionTest {
         JsonPath changes = admin().queryParam("entity", "customer").queryParam("key", tenant)
                 .get("/api/v1/admin/changes").then().statusCode(200).extract().jsonPath();
         assertThat(changes.getList("changed_by", String.class)).containsOnly("admin").hasSize(3);
+
+        // A version may not run into the next one.
+        admin().body(java.util.Map.of("tenant", tenant, "billingSystem", "stripe", "billingAccountId", oldAccount,
+                "currency", "USD", "validFrom", "2026-01-01T00:00:00Z", "validTo", "2026-11-20T00:00:00Z"))
+                .post("/api/v1/admin/customers").then().statusCode(400)
+                .body("error", org.hamcrest.Matchers.containsString("overlaps the next version"));
         assertThat(changes.getString("[1].before.valid_to")).isNull();
         assertThat(java.time.OffsetDateTime.parse(changes.getString("[1].after.valid_to")).toInstant())
                 .isEqualTo(java.time.Instant.parse("2026-11-15T00:00:00Z"));
