@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -109,10 +108,6 @@ public class EventSchemas {
         }
         return Resolution.failed("dataschema: '" + dataschema + "' is not a registered schema of type '" + type
                 + "' (registered: " + versions.values().stream().map(EventSchema::id).toList() + ")");
-    }
-
-    public Optional<EventSchema> current(String type) {
-        return Optional.ofNullable(byType.get(type)).map(v -> v.lastEntry().getValue());
     }
 
     public record Resolution(EventSchema schema, String failure) {

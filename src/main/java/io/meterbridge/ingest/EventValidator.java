@@ -27,10 +27,12 @@ public class EventValidator {
 
     private final EventSchemas schemas;
     private final Tokenizer tokenizer;
+    private final com.fasterxml.jackson.databind.ObjectMapper mapper;
 
-    public EventValidator(EventSchemas schemas, Tokenizer tokenizer) {
+    public EventValidator(EventSchemas schemas, Tokenizer tokenizer, com.fasterxml.jackson.databind.ObjectMapper mapper) {
         this.schemas = schemas;
         this.tokenizer = tokenizer;
+        this.mapper = mapper;
     }
 
     /** An event that passed: tokenized, its time settled, its schema version recorded. */
@@ -229,14 +231,14 @@ public class EventValidator {
     public JsonNode tokenizedCopy(byte[] body) {
         JsonNode root;
         try {
-            root = MAPPER.readTree(body);
+            root = mapper.readTree(body);
         } catch (java.io.IOException e) {
             return null;
         }
         if (root == null) {
             return null;
         }
-        ArrayNode events = root.isArray() ? (ArrayNode) root : MAPPER.createArrayNode().add(root);
+        ArrayNode events = root.isArray() ? (ArrayNode) root : mapper.createArrayNode().add(root);
         for (int i = 0; i < events.size(); i++) {
             if (events.get(i) instanceof ObjectNode object) {
                 tokenizeAll(object);
@@ -246,6 +248,4 @@ public class EventValidator {
         }
         return events;
     }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
 }

@@ -185,14 +185,12 @@ public class IngestService {
                 BitSet claimed = candidates.isEmpty() ? new BitSet() : claim(connection, candidates);
                 List<Future<RecordMetadata>> acks = new ArrayList<>(claimed.cardinality() + deadLetters.size());
                 for (int c = claimed.nextSetBit(0); c >= 0; c = claimed.nextSetBit(c + 1)) {
-                    {
-                        ValidEvent event = candidates.get(c).event();
-                        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.accepted(), event.subject(),
-                                mapper.writeValueAsBytes(event.event()));
-                        record.headers().add("meterbridge-source", event.source().getBytes(StandardCharsets.UTF_8));
-                        record.headers().add("meterbridge-schema", event.schemaRef().getBytes(StandardCharsets.UTF_8));
-                        acks.add(producer.send(record));
-                    }
+                    ValidEvent event = candidates.get(c).event();
+                    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.accepted(), event.subject(),
+                            mapper.writeValueAsBytes(event.event()));
+                    record.headers().add("meterbridge-source", event.source().getBytes(StandardCharsets.UTF_8));
+                    record.headers().add("meterbridge-schema", event.schemaRef().getBytes(StandardCharsets.UTF_8));
+                    acks.add(producer.send(record));
                 }
                 for (DeadLetter deadLetter : deadLetters) {
                     ProducerRecord<String, byte[]> record = new ProducerRecord<>(topics.deadLetter(), deadLetter.key(),

@@ -82,7 +82,7 @@ public final class SignatureVerifier {
         return false;
     }
 
-    /** The header value a producer sends: used by bin/send-events' Java twin in tests and by the benchmark. */
+    /** The header value a Java producer sends (bin/send-events computes the same with openssl). */
     public static String sign(String secret, long timestamp, byte[] body) {
         return "t=" + timestamp + ",v1=" + HexFormat.of().formatHex(hmac(secret, timestamp, body));
     }

@@ -65,7 +65,6 @@ public class UsageQuery {
             this.end = end;
             this.quantity = row.quantity();
             this.latestTime = row.latestTime();
-            this.events = 0;
         }
     }
 

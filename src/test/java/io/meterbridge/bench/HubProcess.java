@@ -190,6 +190,29 @@ final class HubProcess {
         };
     }
 
+    /**
+     * Runs a benchmark and exits with its status: 3 when it aborted. Its children are stopped and its report written
+     * on every path, Ctrl-C included.
+     */
+    static void runAndExit(java.util.concurrent.Callable<Integer> run, Runnable stopChildren, Runnable writeReport,
+            Consumer<String> println) {
+        int rc;
+        Thread cleanup = new Thread(stopChildren, "bench-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            rc = run.call();
+        } catch (Exception e) {
+            println.accept("BENCHMARK ABORTED: " + e);
+            e.printStackTrace();
+            rc = 3;
+        } finally {
+            stopChildren.run();
+            writeReport.run();
+        }
+        Runtime.getRuntime().removeShutdownHook(cleanup);
+        System.exit(rc);
+    }
+
     static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }

@@ -63,21 +63,7 @@ public final class IngestBenchmark {
             System.err.println(usage());
             System.exit(2);
         }
-        int rc;
-        Thread cleanup = new Thread(bench::stopChildren, "bench-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        try {
-            rc = bench.run();
-        } catch (Exception e) {
-            bench.println("BENCHMARK ABORTED: " + e);
-            e.printStackTrace();
-            rc = 3;
-        } finally {
-            bench.stopChildren();
-            bench.writeReport();
-        }
-        Runtime.getRuntime().removeShutdownHook(cleanup);
-        System.exit(rc);
+        HubProcess.runAndExit(bench::run, bench::stopChildren, bench::writeReport, bench::println);
     }
 
     static String usage() {

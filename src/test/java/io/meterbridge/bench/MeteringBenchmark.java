@@ -125,21 +125,7 @@ public final class MeteringBenchmark {
             System.err.println(usage());
             System.exit(2);
         }
-        int rc;
-        Thread cleanup = new Thread(bench::stopHub, "bench-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanup);
-        try {
-            rc = bench.run();
-        } catch (Exception e) {
-            bench.println("BENCHMARK ABORTED: " + e);
-            e.printStackTrace();
-            rc = 3;
-        } finally {
-            bench.stopHub();
-            bench.writeReport();
-        }
-        Runtime.getRuntime().removeShutdownHook(cleanup);
-        System.exit(rc);
+        HubProcess.runAndExit(bench::run, bench::stopHub, bench::writeReport, bench::println);
     }
 
     static String usage() {
