@@ -31,7 +31,22 @@ public class EmbeddedEngines implements QuarkusTestResourceLifecycleManager {
         }
         Map<String, String> config = new HashMap<>(postgres.quarkusConfig());
         config.putAll(kafka.quarkusConfig());
+        // A known HTTP port (not 0): the connectors reach the built-in sandboxes through it.
+        config.put("quarkus.http.test-port", String.valueOf(httpPort()));
         return config;
+    }
+
+    private static int httpPort;
+
+    private static int httpPort() {
+        if (httpPort == 0) {
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                httpPort = socket.getLocalPort();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return httpPort;
     }
 
     /** Idempotent: Quarkus may call stop more than once, and closing the broker twice throws. */
