@@ -1,17 +1,8 @@
 package io.meterbridge.api;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import javax.sql.DataSource;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterbridge.masterdata.MasterDataService;
 import io.meterbridge.masterdata.MasterDataVersions.ContractVersion;
 import io.meterbridge.masterdata.MasterDataVersions.CustomerVersion;
@@ -40,17 +31,15 @@ public class AdminResource {
 
     private final MasterDataService service;
     private final QuarantineService quarantine;
-    private final DataSource dataSource;
     private final SecurityIdentity identity;
-    private final ObjectMapper mapper;
+    private final SqlRows sqlRows;
 
-    public AdminResource(MasterDataService service, QuarantineService quarantine, DataSource dataSource,
-            SecurityIdentity identity, ObjectMapper mapper) {
+    public AdminResource(MasterDataService service, QuarantineService quarantine, SecurityIdentity identity,
+            SqlRows sqlRows) {
+        this.sqlRows = sqlRows;
         this.service = service;
         this.quarantine = quarantine;
-        this.dataSource = dataSource;
         this.identity = identity;
-        this.mapper = mapper;
     }
 
     public record Changed(boolean changed) {
@@ -83,6 +72,7 @@ public class AdminResource {
         return rows("""
                 SELECT c.id, c.contract_key, c.billing_system, c.billing_account_id, c.billing_cycle, c.anchor_day,
                        c.time_zone, c.grace_period::text AS grace_period, c.valid_from, c.valid_to,
+                       c.billing_mode, c.billing_subscription_id, c.prepaid_credits,
                        (SELECT jsonb_agg(to_jsonb(m) - 'contract_id' ORDER BY m.metric) FROM contract_metric m
                          WHERE m.contract_id = c.id) AS metrics
                 FROM contract c WHERE (?::text IS NULL OR c.billing_account_id = ?)
@@ -146,31 +136,6 @@ public class AdminResource {
     }
 
     private List<Map<String, Object>> rows(String sql, Object... params) throws Exception {
-        List<Map<String, Object>> result = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                select.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rows = select.executeQuery()) {
-                int columns = rows.getMetaData().getColumnCount();
-                while (rows.next()) {
-                    Map<String, Object> row = new LinkedHashMap<>();
-                    for (int c = 1; c <= columns; c++) {
-                        Object value = rows.getObject(c);
-                        String type = rows.getMetaData().getColumnTypeName(c);
-                        if (value != null && (type.equals("jsonb") || type.equals("json"))) {
-                            JsonNode json = mapper.readTree(value.toString());
-                            row.put(rows.getMetaData().getColumnLabel(c), json);
-                        } else if (value instanceof java.sql.Timestamp ts) {
-                            row.put(rows.getMetaData().getColumnLabel(c), ts.toInstant());
-                        } else {
-                            row.put(rows.getMetaData().getColumnLabel(c), value);
-                        }
-                    }
-                    result.add(row);
-                }
-            }
-        }
-        return result;
+        return sqlRows.list(sql, params);
     }
 }

@@ -75,6 +75,14 @@ public interface HubConfig {
         @WithDefault("P90D")
         Duration deadLetterRetention();
 
+        /** Billing documents to send to billing platforms (the outbox of period close, published after commit). */
+        @WithDefault("meterbridge.billing.deliveries")
+        String billingDeliveries();
+
+        /** Billing deliveries whose retries were exhausted, with the reason (also listed by the exceptions API). */
+        @WithDefault("meterbridge.billing.dead-letter")
+        String billingDeadLetter();
+
         /** Create missing topics at start-up (off when an operator such as Strimzi owns them). */
         @WithDefault("true")
         boolean provision();

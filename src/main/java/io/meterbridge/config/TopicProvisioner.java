@@ -53,7 +53,9 @@ public class TopicProvisioner implements OnCamelContextStarting {
         List<NewTopic> wanted = List.of(
                 topic(topics.raw(), topics.rawRetention().toMillis()),
                 topic(topics.accepted(), topics.eventRetention().toMillis()),
-                topic(topics.deadLetter(), topics.deadLetterRetention().toMillis()));
+                topic(topics.deadLetter(), topics.deadLetterRetention().toMillis()),
+                topic(topics.billingDeliveries(), topics.eventRetention().toMillis()),
+                topic(topics.billingDeadLetter(), topics.deadLetterRetention().toMillis()));
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(props)) {

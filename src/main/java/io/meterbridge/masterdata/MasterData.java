@@ -29,11 +29,20 @@ public record MasterData(Map<String, List<CustomerMapping>> customersByTenant,
         }
     }
 
-    public record ContractMetric(String metric, String unit, String priceVersionRef, BigDecimal committedQuantity) {
+    public record ContractMetric(String metric, String unit, String priceVersionRef, BigDecimal committedQuantity,
+            String platformPriceRef) {
+    }
+
+    public enum BillingMode {
+        /** The hub prices usage and sends invoice-ready charges. */
+        HUB_RATES,
+        /** The hub sends usage summaries and the billing platform prices them. */
+        PLATFORM_RATES
     }
 
     public record Contract(long id, String key, String billingSystem, String billingAccountId, int anchorDay,
-            ZoneId timeZone, Duration gracePeriod, Instant validFrom, Instant validTo, Map<String, ContractMetric> metrics) {
+            ZoneId timeZone, Duration gracePeriod, Instant validFrom, Instant validTo, Map<String, ContractMetric> metrics,
+            BillingMode billingMode, String billingSubscriptionId, BigDecimal prepaidCredits) {
 
         public String billingKey() {
             return billingSystem + ":" + billingAccountId;

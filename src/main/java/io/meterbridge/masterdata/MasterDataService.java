@@ -89,7 +89,7 @@ public class MasterDataService {
             String select = """
                     SELECT to_jsonb(c) || jsonb_build_object('metrics', (SELECT jsonb_agg(jsonb_build_object(
                         'metric', m.metric, 'unit', m.unit, 'priceVersion', m.price_version_ref,
-                        'committedQuantity', m.committed_quantity) ORDER BY m.metric)
+                        'committedQuantity', m.committed_quantity, 'platformPriceRef', m.platform_price_ref) ORDER BY m.metric)
                       FROM contract_metric m WHERE m.contract_id = c.id))
                     FROM contract c WHERE contract_key = ? AND valid_from = ?""";
             Map<String, Object> existing = row(connection, select, version.contractKey(), ts(version.validFrom()));
@@ -97,20 +97,24 @@ public class MasterDataService {
                     nextStart(connection, "contract", "contract_key", version.contractKey(), version.validFrom()));
             Object[] values = {version.billingSystem(), version.billingAccountId(), "MONTHLY",
                     version.anchorDay() == null ? 1 : version.anchorDay(), zone(version.timeZone()),
-                    grace(version.gracePeriod()), ts(validTo)};
+                    grace(version.gracePeriod()), ts(validTo), billingMode(version.billingMode()),
+                    version.billingSubscriptionId(),
+                    version.prepaidCredits() == null ? java.math.BigDecimal.ZERO : version.prepaidCredits()};
             long id;
             if (existing != null) {
                 id = id(existing);
                 execute(connection, """
                         UPDATE contract SET billing_system = ?, billing_account_id = ?, billing_cycle = ?, anchor_day = ?,
-                          time_zone = ?, grace_period = ?::interval, valid_to = ? WHERE id = ?""", append(values, id));
+                          time_zone = ?, grace_period = ?::interval, valid_to = ?, billing_mode = ?,
+                          billing_subscription_id = ?, prepaid_credits = ? WHERE id = ?""", append(values, id));
                 execute(connection, "DELETE FROM contract_metric WHERE contract_id = ?", id);
             } else {
                 closeSuperseded(connection, "contract", "contract_key", version.contractKey(), version.validFrom(), changedBy);
                 try (PreparedStatement insert = connection.prepareStatement("""
                         INSERT INTO contract (billing_system, billing_account_id, billing_cycle, anchor_day, time_zone,
-                          grace_period, valid_to, contract_key, valid_from)
-                        VALUES (?, ?, ?, ?, ?, ?::interval, ?, ?, ?) RETURNING id""")) {
+                          grace_period, valid_to, billing_mode, billing_subscription_id, prepaid_credits,
+                          contract_key, valid_from)
+                        VALUES (?, ?, ?, ?, ?, ?::interval, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
                     bind(insert, append(append(values, version.contractKey()), ts(version.validFrom())));
                     try (ResultSet rows = insert.executeQuery()) {
                         rows.next();
@@ -124,9 +128,10 @@ public class MasterDataService {
                             + "' is not in the metric catalog (add it first: PUT /api/v1/admin/metrics/{id})");
                 }
                 execute(connection, """
-                        INSERT INTO contract_metric (contract_id, metric, unit, price_version_ref, committed_quantity)
-                        VALUES (?, ?, ?, ?, ?)""", id, metric.metric(), metric.unit(), metric.priceVersion(),
-                        metric.committedQuantity());
+                        INSERT INTO contract_metric (contract_id, metric, unit, price_version_ref, committed_quantity,
+                          platform_price_ref)
+                        VALUES (?, ?, ?, ?, ?, ?)""", id, metric.metric(), metric.unit(), metric.priceVersion(),
+                        metric.committedQuantity(), metric.platformPriceRef());
             }
             return new Change(existing, row(connection, select, version.contractKey(), ts(version.validFrom())));
         });
@@ -296,6 +301,17 @@ public class MasterDataService {
         }
     }
 
+    private static String billingMode(String mode) {
+        if (mode == null || mode.isBlank()) {
+            return "HUB_RATES";
+        }
+        String upper = mode.toUpperCase(Locale.ROOT);
+        if (!upper.equals("HUB_RATES") && !upper.equals("PLATFORM_RATES")) {
+            throw new IllegalArgumentException("billingMode: '" + mode + "' is not one of HUB_RATES, PLATFORM_RATES");
+        }
+        return upper;
+    }
+
     private static String grace(String grace) {
         if (grace == null || grace.isBlank()) {
             return "0 seconds";
@@ -341,6 +357,15 @@ public class MasterDataService {
         }
         zone(v.timeZone());
         grace(v.gracePeriod());
+        String mode = billingMode(v.billingMode());
+        if (v.prepaidCredits() != null && v.prepaidCredits().signum() < 0) {
+            throw new IllegalArgumentException("prepaidCredits: must not be negative");
+        }
+        if (mode.equals("PLATFORM_RATES") && v.billingSystem().equalsIgnoreCase("chargebee")
+                && (v.billingSubscriptionId() == null || v.billingSubscriptionId().isBlank())) {
+            throw new IllegalArgumentException("billingSubscriptionId: Chargebee usages are reported against a "
+                    + "subscription, so a PLATFORM_RATES contract billed in chargebee needs one");
+        }
         if (v.metrics() == null || v.metrics().isEmpty()) {
             throw new IllegalArgumentException("metrics: a contract needs at least one metric");
         }
@@ -349,6 +374,10 @@ public class MasterDataService {
             require(m.metric(), "metrics[].metric");
             require(m.unit(), "metrics[].unit");
             require(m.priceVersion(), "metrics[].priceVersion");
+            if (mode.equals("PLATFORM_RATES")) {
+                require(m.platformPriceRef(), "metrics[].platformPriceRef (PLATFORM_RATES: the platform's meter or "
+                        + "item price for " + m.metric() + ")");
+            }
             if (seen.contains(m.metric())) {
                 throw new IllegalArgumentException("metrics: '" + m.metric() + "' is listed twice");
             }

@@ -16,13 +16,19 @@ public final class MasterDataVersions {
             String timeZone, Instant validFrom, Instant validTo) {
     }
 
-    /** One effective-dated version of a contract. gracePeriod is ISO-8601 (P3D, PT12H). */
+    /**
+     * One effective-dated version of a contract. gracePeriod is ISO-8601 (P3D, PT12H). billingMode: HUB_RATES (the
+     * default: the hub prices, the platform invoices) or PLATFORM_RATES (the hub sends usage, the platform prices).
+     */
     public record ContractVersion(String contractKey, String billingSystem, String billingAccountId,
             String billingCycle, Integer anchorDay, String timeZone, String gracePeriod, Instant validFrom,
-            Instant validTo, List<ContractMetricVersion> metrics) {
+            Instant validTo, List<ContractMetricVersion> metrics, String billingMode, String billingSubscriptionId,
+            BigDecimal prepaidCredits) {
     }
 
-    public record ContractMetricVersion(String metric, String unit, String priceVersion, BigDecimal committedQuantity) {
+    /** platformPriceRef: the platform's name for this metric's price (Stripe meter event_name, Chargebee item price). */
+    public record ContractMetricVersion(String metric, String unit, String priceVersion, BigDecimal committedQuantity,
+            String platformPriceRef) {
     }
 
     /** A metric of the catalog. factor converts the field's unit to the metric's (bytes to GB: 0.000000001). */

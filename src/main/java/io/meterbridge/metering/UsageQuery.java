@@ -116,7 +116,7 @@ public class UsageQuery {
     }
 
     /** Exact and readable: 14 not 1.4E+1, 4.25 not 4.250000000. */
-    static BigDecimal plain(BigDecimal value) {
+    public static BigDecimal plain(BigDecimal value) {
         BigDecimal stripped = value.stripTrailingZeros();
         return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }

@@ -1,0 +1,488 @@
+package io.meterbridge.billing;
+
+import java.math.BigDecimal;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.meterbridge.masterdata.BillingPeriod;
+import io.meterbridge.masterdata.MasterData;
+import io.meterbridge.masterdata.MasterData.Aggregation;
+import io.meterbridge.masterdata.MasterData.BillingMode;
+import io.meterbridge.masterdata.MasterData.Contract;
+import io.meterbridge.masterdata.MasterData.ContractMetric;
+import io.meterbridge.masterdata.MasterDataStore;
+import io.meterbridge.metering.UsageQuery;
+import io.meterbridge.rating.CurrencyRule;
+import io.meterbridge.rating.PriceBookStore;
+import io.meterbridge.rating.PriceVersion;
+import io.meterbridge.rating.RatingEngine;
+import io.meterbridge.rating.RatingEngine.ChargeLine;
+import io.meterbridge.rating.RatingEngine.Rating;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import org.jboss.logging.Logger;
+
+/**
+ * Period close: turns a contract's usage of one billing period into rated charges (hub rates) or usage summaries
+ * (platform rates), with their lineage, and writes the billing deliveries (the outbox) in the same transaction.
+ * Closing is idempotent: the (contract, period start) key of period_close lets exactly one close happen, however
+ * often and from however many instances it is asked for.
+ */
+@Named("periodClose")
+@ApplicationScoped
+public class PeriodCloseService {
+
+    private static final Logger LOG = Logger.getLogger(PeriodCloseService.class);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
+
+    public record Closed(long closeId, String contractKey, Instant periodStart, Instant periodEnd, boolean created,
+            String billingSystem, String billingMode, String currency, BigDecimal total, List<String> deliveries) {
+    }
+
+    private final DataSource dataSource;
+    private final MasterDataStore masterData;
+    private final PriceBookStore prices;
+    private final ObjectMapper mapper;
+    private final Counter closed;
+    private final Counter failures;
+
+    public PeriodCloseService(DataSource dataSource, MasterDataStore masterData, PriceBookStore prices,
+            ObjectMapper mapper, MeterRegistry registry) {
+        this.dataSource = dataSource;
+        this.masterData = masterData;
+        this.prices = prices;
+        this.mapper = mapper;
+        this.closed = registry.counter("meterbridge_period_close_total");
+        this.failures = registry.counter("meterbridge_period_close_failures_total");
+    }
+
+    /**
+     * The scheduled close: for every contract, the latest period whose end plus grace period has passed. A contract
+     * that fails (a missing price version, say) is counted and logged, and tried again at the next tick; the others
+     * still close.
+     */
+    public List<Closed> closeDue() {
+        Instant now = Instant.now();
+        MasterData data = masterData.current();
+        List<Closed> result = new ArrayList<>();
+        for (Map.Entry<String, List<Contract>> entry : versionsByKey(data).entrySet()) {
+            Contract latest = entry.getValue().get(entry.getValue().size() - 1);
+            BillingPeriod current = latest.periodOf(now);
+            BillingPeriod previous = latest.periodOf(current.start().minusNanos(1));
+            Instant firstStart = entry.getValue().get(0).validFrom();
+            if (previous.end().plus(latest.gracePeriod()).isAfter(now) || !previous.end().isAfter(firstStart)) {
+                continue;
+            }
+            try {
+                if (find(entry.getKey(), previous.start()).isEmpty()) {
+                    result.add(close(entry.getKey(), previous.start(), "scheduler"));
+                }
+            } catch (Exception e) {
+                failures.increment();
+                LOG.errorf("Period close of contract %s for the period from %s failed, retried at the next tick: %s",
+                        entry.getKey(), previous.start(), e.getMessage());
+            }
+        }
+        return result;
+    }
+
+    /**
+     * Closes the period of {@code contractKey} that contains {@code at}. The period must have ended; the grace period
+     * is only waited for by the scheduler, an explicit close means the operator accepts that later events are late.
+     */
+    public Closed close(String contractKey, Instant at, String closedBy) throws SQLException {
+        List<Contract> versions = versionsByKey(masterData.current()).get(contractKey);
+        if (versions == null) {
+            throw new IllegalArgumentException("contractKey: no contract '" + contractKey + "'");
+        }
+        Contract contract = versionCovering(versions, at);
+        BillingPeriod period = contract.periodOf(at);
+        if (period.end().isAfter(Instant.now())) {
+            throw new IllegalArgumentException("period: [" + period.start() + ", " + period.end() + ") of contract "
+                    + contractKey + " has not ended; it can be closed from " + period.end());
+        }
+        long[] contractIds = versions.stream().mapToLong(Contract::id).toArray();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+                    lock.setString(1, "period-close:" + contractKey);
+                    lock.executeQuery().close();
+                }
+                Optional<Long> closeId = claim(connection, contract, period, closedBy);
+                if (closeId.isEmpty()) {
+                    connection.rollback();
+                    return find(contractKey, period.start()).orElseThrow();
+                }
+                Closed result = rateAndWrite(connection, closeId.get(), contract, period, contractIds, closedBy);
+                connection.commit();
+                closed.increment();
+                LOG.infof("Closed period [%s, %s) of contract %s (%s, %s): total %s %s, deliveries %s", period.start(),
+                        period.end(), contractKey, contract.billingSystem(), contract.billingMode(), result.total(),
+                        result.currency(), result.deliveries());
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** The start of the period before the one {@code now} is in: what an on-demand close without a date closes. */
+    public Instant previousPeriodStart(String contractKey, Instant now) {
+        List<Contract> versions = versionsByKey(masterData.current()).get(contractKey);
+        if (versions == null) {
+            throw new IllegalArgumentException("contractKey: no contract '" + contractKey + "'");
+        }
+        Contract contract = versionCovering(versions, now);
+        BillingPeriod current = contract.periodOf(now);
+        return contract.periodOf(current.start().minusNanos(1)).start();
+    }
+
+    public Optional<Closed> find(String contractKey, Instant periodStart) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement("""
+                SELECT p.id, p.period_start, p.period_end, p.billing_system, p.billing_mode, p.currency, p.total,
+                       (SELECT coalesce(array_agg(d.id ORDER BY d.id), '{}') FROM billing_delivery d WHERE d.close_id = p.id)
+                FROM period_close p WHERE p.contract_key = ? AND p.period_start = ?""")) {
+            select.setString(1, contractKey);
+            select.setTimestamp(2, Timestamp.from(periodStart));
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new Closed(rows.getLong(1), contractKey, rows.getTimestamp(2).toInstant(),
+                        rows.getTimestamp(3).toInstant(), false, rows.getString(4), rows.getString(5), rows.getString(6),
+                        rows.getBigDecimal(7), List.of((String[]) rows.getArray(8).getArray())));
+            }
+        }
+    }
+
+    private Optional<Long> claim(Connection connection, Contract contract, BillingPeriod period, String closedBy)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO period_close (contract_key, period_start, period_end, contract_id, billing_system,
+                  billing_mode, closed_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id""")) {
+            insert.setString(1, contract.key());
+            insert.setTimestamp(2, Timestamp.from(period.start()));
+            insert.setTimestamp(3, Timestamp.from(period.end()));
+            insert.setLong(4, contract.id());
+            insert.setString(5, contract.billingSystem());
+            insert.setString(6, contract.billingMode().name());
+            insert.setString(7, closedBy);
+            try (ResultSet rows = insert.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** One hourly aggregate row of the period, as read at close. */
+    private record Bucket(String subject, long contractId, Instant start, BigDecimal quantity, long events,
+            Instant latestTime) {
+    }
+
+    private Closed rateAndWrite(Connection connection, long closeId, Contract contract, BillingPeriod period,
+            long[] contractIds, String closedBy) throws SQLException {
+        MasterData data = masterData.current();
+        List<ContractMetric> metrics = contract.metrics().values().stream()
+                .sorted(Comparator.comparing(ContractMetric::metric)).toList();
+        DocumentBuilder document = new DocumentBuilder(contract, period, closeId);
+        BigDecimal credits = contract.prepaidCredits() == null ? BigDecimal.ZERO
+                : contract.prepaidCredits().subtract(creditsDrawn(connection, contract.key()));
+        for (ContractMetric metric : metrics) {
+            List<Bucket> buckets = buckets(connection, contractIds, metric.metric(), period);
+            recordSources(connection, closeId, metric.metric(), buckets);
+            Aggregation aggregation = Optional.ofNullable(data.metrics().get(metric.metric()))
+                    .map(MasterData.MetricDefinition::aggregation).orElseThrow(() -> new IllegalStateException(
+                            "metric " + metric.metric() + " of contract " + contract.key() + " is not in the catalog"));
+            String[] schemaRefs = schemaRefs(connection, contractIds, metric.metric(), period);
+            if (contract.billingMode() == BillingMode.HUB_RATES) {
+                BigDecimal quantity = periodQuantity(connection, contractIds, metric.metric(), period, aggregation, buckets);
+                PriceVersion price = prices.version(metric.priceVersionRef(), metric.metric());
+                CurrencyRule rule = prices.books().currency(price.currency());
+                Rating rating = RatingEngine.rate(price, rule, quantity, metric.committedQuantity(), credits);
+                if (price.prepaidCredits() && credits.compareTo(rating.creditsAfter()) != 0) {
+                    drawCredits(connection, contract.key(), closeId, metric.metric(), credits.subtract(rating.creditsAfter()));
+                }
+                credits = price.prepaidCredits() ? rating.creditsAfter() : credits;
+                for (ChargeLine line : rating.lines()) {
+                    int lineNo = document.lineCount() + 1;
+                    insertCharge(connection, closeId, lineNo, metric.metric(), line, rule, price, schemaRefs, quantity);
+                    document.charge(lineNo, metric.metric(), price, line, rule);
+                }
+            } else {
+                for (Summary summary : summaries(connection, contractIds, metric, period, aggregation, buckets, contract)) {
+                    insertSummary(connection, closeId, summary, schemaRefs);
+                    document.usage(summary);
+                }
+            }
+        }
+        List<String> deliveries = new ArrayList<>();
+        for (BillingDelivery delivery : document.deliveries(mapper)) {
+            insertDelivery(connection, closeId, delivery);
+            deliveries.add(delivery.id());
+        }
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE period_close SET currency = ?, total = ? WHERE id = ?")) {
+            update.setString(1, document.currency());
+            update.setBigDecimal(2, document.total());
+            update.setLong(3, closeId);
+            update.executeUpdate();
+        }
+        return new Closed(closeId, contract.key(), period.start(), period.end(), true, contract.billingSystem(),
+                contract.billingMode().name(), document.currency(), document.total(), deliveries);
+    }
+
+    private static List<Bucket> buckets(Connection connection, long[] contractIds, String metric, BillingPeriod period)
+            throws SQLException {
+        List<Bucket> buckets = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT subject, contract_id, bucket_start, quantity, event_count, latest_time FROM usage_hourly
+                WHERE contract_id = ANY(?) AND metric = ? AND bucket_start >= ? AND bucket_start < ?
+                ORDER BY bucket_start, subject""")) {
+            bindWindow(connection, select, contractIds, metric, period.start(), period.end());
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    buckets.add(new Bucket(rows.getString(1), rows.getLong(2), rows.getTimestamp(3).toInstant(),
+                            rows.getBigDecimal(4), rows.getLong(5), rows.getTimestamp(6).toInstant()));
+                }
+            }
+        }
+        return buckets;
+    }
+
+    private static void recordSources(Connection connection, long closeId, String metric, List<Bucket> buckets)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO charge_source (close_id, metric, subject, contract_id, bucket_start, quantity, event_count)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
+            for (Bucket bucket : buckets) {
+                insert.setLong(1, closeId);
+                insert.setString(2, metric);
+                insert.setString(3, bucket.subject());
+                insert.setLong(4, bucket.contractId());
+                insert.setTimestamp(5, Timestamp.from(bucket.start()));
+                insert.setBigDecimal(6, bucket.quantity());
+                insert.setLong(7, bucket.events());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** The period's quantity under the metric's aggregation; UNIQUE_COUNT counts distinct values over the period. */
+    private static BigDecimal periodQuantity(Connection connection, long[] contractIds, String metric,
+            BillingPeriod period, Aggregation aggregation, List<Bucket> buckets) throws SQLException {
+        return windowQuantity(connection, contractIds, metric, period.start(), period.end(), aggregation, buckets);
+    }
+
+    private static BigDecimal windowQuantity(Connection connection, long[] contractIds, String metric, Instant from,
+            Instant to, Aggregation aggregation, List<Bucket> all) throws SQLException {
+        List<Bucket> buckets = all.stream().filter(b -> !b.start().isBefore(from) && b.start().isBefore(to)).toList();
+        return switch (aggregation) {
+            case SUM, COUNT -> buckets.stream().map(Bucket::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
+            case MAX -> buckets.stream().map(Bucket::quantity).reduce(BigDecimal::max).orElse(BigDecimal.ZERO);
+            case LATEST -> buckets.stream().max(Comparator.comparing(Bucket::latestTime)).map(Bucket::quantity)
+                    .orElse(BigDecimal.ZERO);
+            case UNIQUE_COUNT -> {
+                try (PreparedStatement select = connection.prepareStatement("""
+                        SELECT count(DISTINCT value) FROM usage_unique_value
+                        WHERE contract_id = ANY(?) AND metric = ? AND bucket_start >= ? AND bucket_start < ?""")) {
+                    bindWindow(connection, select, contractIds, metric, from, to);
+                    try (ResultSet rows = select.executeQuery()) {
+                        rows.next();
+                        yield BigDecimal.valueOf(rows.getLong(1));
+                    }
+                }
+            }
+        };
+    }
+
+    /** The schema versions (source:type/vN) of the events behind a metric's period usage. */
+    private static String[] schemaRefs(Connection connection, long[] contractIds, String metric, BillingPeriod period)
+            throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT DISTINCT schema_ref FROM metered_event
+                WHERE contract_id = ANY(?) AND metric = ? AND bucket_start >= ? AND bucket_start < ? ORDER BY 1""")) {
+            bindWindow(connection, select, contractIds, metric, period.start(), period.end());
+            List<String> refs = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    refs.add(rows.getString(1));
+                }
+            }
+            return refs.toArray(String[]::new);
+        }
+    }
+
+    /** A usage quantity the platform prices: one per day for metrics that add up, one per period otherwise. */
+    record Summary(String metric, String platformRef, Instant windowStart, Instant windowEnd, BigDecimal quantity,
+            String identifier, Instant timestamp) {
+    }
+
+    private static List<Summary> summaries(Connection connection, long[] contractIds, ContractMetric metric,
+            BillingPeriod period, Aggregation aggregation, List<Bucket> buckets, Contract contract) throws SQLException {
+        String prefix = "mb-" + DeliveryIds.safe(contract.key()) + "-" + DeliveryIds.safe(metric.metric()) + "-";
+        ZoneId zone = contract.timeZone();
+        List<Summary> summaries = new ArrayList<>();
+        if (aggregation == Aggregation.SUM || aggregation == Aggregation.COUNT) {
+            TreeMap<Instant, BigDecimal> days = new TreeMap<>();
+            for (Bucket bucket : buckets) {
+                Instant day = bucket.start().atZone(zone).truncatedTo(ChronoUnit.DAYS).toInstant();
+                days.merge(day, bucket.quantity(), BigDecimal::add);
+            }
+            for (Map.Entry<Instant, BigDecimal> day : days.entrySet()) {
+                Instant end = day.getKey().atZone(zone).plusDays(1).toInstant();
+                summaries.add(new Summary(metric.metric(), metric.platformPriceRef(), day.getKey(),
+                        end.isAfter(period.end()) ? period.end() : end, UsageQuery.plain(day.getValue()),
+                        prefix + DAY.format(day.getKey().atZone(zone)), day.getKey()));
+            }
+        } else if (!buckets.isEmpty()) {
+            BigDecimal quantity = windowQuantity(connection, contractIds, metric.metric(), period.start(), period.end(),
+                    aggregation, buckets);
+            summaries.add(new Summary(metric.metric(), metric.platformPriceRef(), period.start(), period.end(),
+                    UsageQuery.plain(quantity), prefix + "p" + DAY.format(period.start().atZone(zone)),
+                    period.end().minusSeconds(1)));
+        }
+        return summaries;
+    }
+
+    private static BigDecimal creditsDrawn(Connection connection, String contractKey) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT coalesce(sum(amount), 0) FROM credit_drawdown WHERE contract_key = ?")) {
+            select.setString(1, contractKey);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                return rows.getBigDecimal(1);
+            }
+        }
+    }
+
+    private static void drawCredits(Connection connection, String contractKey, long closeId, String metric,
+            BigDecimal amount) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO credit_drawdown (contract_key, close_id, metric, amount) VALUES (?, ?, ?, ?)")) {
+            insert.setString(1, contractKey);
+            insert.setLong(2, closeId);
+            insert.setString(3, metric);
+            insert.setBigDecimal(4, amount);
+            insert.executeUpdate();
+        }
+    }
+
+    private void insertCharge(Connection connection, long closeId, int lineNo, String metric, ChargeLine line,
+            CurrencyRule rule, PriceVersion price, String[] schemaRefs, BigDecimal usage) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO rated_charge (close_id, line_no, metric, line_type, description, quantity, amount, currency,
+                  amount_minor, price_version, price_definition, schema_refs, usage_quantity)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)""")) {
+            insert.setLong(1, closeId);
+            insert.setInt(2, lineNo);
+            insert.setString(3, metric);
+            insert.setString(4, line.type().name());
+            insert.setString(5, line.description());
+            insert.setBigDecimal(6, line.quantity());
+            insert.setBigDecimal(7, line.amount());
+            insert.setString(8, price.currency());
+            insert.setLong(9, rule.minorUnits(line.amount()));
+            insert.setString(10, price.id());
+            insert.setString(11, json(price));
+            insert.setArray(12, connection.createArrayOf("text", schemaRefs));
+            insert.setBigDecimal(13, usage);
+            insert.executeUpdate();
+        }
+    }
+
+    private static void insertSummary(Connection connection, long closeId, Summary summary, String[] schemaRefs)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO usage_summary (close_id, metric, window_start, window_end, quantity, platform_ref, identifier,
+                  schema_refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            insert.setLong(1, closeId);
+            insert.setString(2, summary.metric());
+            insert.setTimestamp(3, Timestamp.from(summary.windowStart()));
+            insert.setTimestamp(4, Timestamp.from(summary.windowEnd()));
+            insert.setBigDecimal(5, summary.quantity());
+            insert.setString(6, summary.platformRef());
+            insert.setString(7, summary.identifier());
+            insert.setArray(8, connection.createArrayOf("text", schemaRefs));
+            insert.executeUpdate();
+        }
+    }
+
+    private static void insertDelivery(Connection connection, long closeId, BillingDelivery delivery) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO billing_delivery (id, close_id, target, kind, payload) VALUES (?, ?, ?, ?, ?::jsonb)""")) {
+            insert.setString(1, delivery.id());
+            insert.setLong(2, closeId);
+            insert.setString(3, delivery.target());
+            insert.setString(4, delivery.kind().name());
+            insert.setString(5, delivery.payload().toString());
+            insert.executeUpdate();
+        }
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void bindWindow(Connection connection, PreparedStatement select, long[] contractIds, String metric,
+            Instant from, Instant to) throws SQLException {
+        Long[] ids = java.util.Arrays.stream(contractIds).boxed().toArray(Long[]::new);
+        Array array = connection.createArrayOf("bigint", ids);
+        select.setArray(1, array);
+        select.setString(2, metric);
+        select.setTimestamp(3, Timestamp.from(from));
+        select.setTimestamp(4, Timestamp.from(to));
+    }
+
+    /** Every version of every contract, by key, oldest first. */
+    static Map<String, List<Contract>> versionsByKey(MasterData data) {
+        Map<String, List<Contract>> byKey = new TreeMap<>();
+        Set<Long> seen = new HashSet<>();
+        data.contractsByBillingAccount().values().forEach(list -> list.forEach(c -> {
+            if (seen.add(c.id())) {
+                byKey.computeIfAbsent(c.key(), k -> new ArrayList<>()).add(c);
+            }
+        }));
+        byKey.values().forEach(list -> list.sort(Comparator.comparing(Contract::validFrom)));
+        return byKey;
+    }
+
+    /** The version in force at {@code at}; before the first version, the first one (a contract starting mid-period). */
+    private static Contract versionCovering(List<Contract> versions, Instant at) {
+        Contract chosen = versions.get(0);
+        for (Contract version : versions) {
+            if (!version.validFrom().isAfter(at)) {
+                chosen = version;
+            }
+        }
+        return chosen;
+    }
+}

@@ -1,0 +1,68 @@
+package io.meterbridge.billing.connector;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.meterbridge.billing.BillingConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+
+/**
+ * The system API of Stripe: the real wire format (form-encoded bracket notation, {@code Authorization: Bearer},
+ * a pinned {@code Stripe-Version}) and an {@code Idempotency-Key} on every POST, taken from the call (never random).
+ * Throttling, retries and the circuit breaker are declared in routes/stripe-connector.yaml around it.
+ */
+@Named("stripeConnector")
+@ApplicationScoped
+public class StripeConnector {
+
+    private final HttpVendorClient http;
+    private final String authorization;
+    private final String apiVersion;
+
+    public StripeConnector(BillingConfig config, ObjectMapper mapper) {
+        this.http = new HttpVendorClient("stripe", config.stripe().baseUrl(), config.stripe().timeout(), mapper);
+        this.authorization = "Bearer " + config.stripe().apiKey();
+        this.apiVersion = config.stripe().apiVersion();
+    }
+
+    public JsonNode send(VendorCall call) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Authorization", authorization);
+        headers.put("Stripe-Version", apiVersion);
+        if (call.method().equals("POST")) {
+            if (call.idempotencyKey() == null) {
+                throw new IllegalArgumentException("a Stripe POST needs an idempotency key: " + call.path());
+            }
+            headers.put("Idempotency-Key", call.idempotencyKey());
+        }
+        try {
+            return http.send(call, headers, StripeConnector::errorMessage);
+        } catch (RejectedByVendorException e) {
+            if (isDuplicateMeterEvent(call, e)) {
+                // The identifier is Stripe's deduplication key: the event is already recorded, which is what we want.
+                return new ObjectMapper().createObjectNode().put("identifier", String.valueOf(call.params().get("identifier")))
+                        .put("duplicate", true);
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isDuplicateMeterEvent(VendorCall call, RejectedByVendorException e) {
+        String message = e.getMessage().toLowerCase(java.util.Locale.ROOT);
+        return call.path().equals("/v1/billing/meter_events") && e.status() == 400 && message.contains("identifier")
+                && message.contains("already");
+    }
+
+    private static String errorMessage(JsonNode body, String raw) {
+        JsonNode error = body.path("error");
+        if (error.isMissingNode()) {
+            return raw == null ? "" : raw;
+        }
+        return error.path("type").asText() + (error.hasNonNull("param") ? " (" + error.path("param").asText() + ")" : "")
+                + ": " + error.path("message").asText();
+    }
+}

@@ -1,0 +1,146 @@
+package io.meterbridge.support;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+import static io.meterbridge.support.Events.BATCH;
+import static io.meterbridge.support.MasterDataFixture.admin;
+import static io.meterbridge.support.MasterDataFixture.finance;
+import static org.awaitility.Awaitility.await;
+
+/** Contracts priced by the demo price books, usage events, period close and the sandboxes, as the tests need them. */
+public final class BillingFixture {
+
+    private BillingFixture() {
+    }
+
+    /** A tenant with a billing account and a contract, valid from 2026-01-01, monthly from the 1st, UTC. */
+    public static void contract(String tenant, String system, String account, String mode, String subscription,
+            BigDecimal prepaidCredits, Map<String, BigDecimal> committed, String... metrics) {
+        admin().body(Map.of("tenant", tenant, "crmAccountId", "crm-" + tenant, "billingSystem", system,
+                "billingAccountId", account, "currency", "USD", "timeZone", "UTC", "validFrom", "2026-01-01T00:00:00Z"))
+                .post("/api/v1/admin/customers").then().statusCode(200);
+        List<Map<String, Object>> terms = new ArrayList<>();
+        for (String metric : metrics) {
+            Map<String, Object> term = new LinkedHashMap<>();
+            term.put("metric", metric);
+            term.put("unit", metric.startsWith("storage") ? "GB" : "unit");
+            term.put("priceVersion", PRICE_VERSIONS.get(metric));
+            term.put("platformPriceRef", metric.replace('_', '-') + "-meter");
+            if (committed.containsKey(metric)) {
+                term.put("committedQuantity", committed.get(metric));
+            }
+            terms.add(term);
+        }
+        Map<String, Object> contract = new LinkedHashMap<>();
+        contract.put("contractKey", contractKey(tenant));
+        contract.put("billingSystem", system);
+        contract.put("billingAccountId", account);
+        contract.put("billingMode", mode);
+        contract.put("billingSubscriptionId", subscription);
+        contract.put("prepaidCredits", prepaidCredits);
+        contract.put("billingCycle", "MONTHLY");
+        contract.put("anchorDay", 1);
+        contract.put("timeZone", "UTC");
+        contract.put("gracePeriod", "P3D");
+        contract.put("validFrom", "2026-01-01T00:00:00Z");
+        contract.put("metrics", terms);
+        admin().body(contract).post("/api/v1/admin/contracts").then().statusCode(200);
+    }
+
+    public static final Map<String, String> PRICE_VERSIONS = Map.of("api_requests", "api-requests-2026-v1",
+            "active_users", "active-users-2026-v1", "storage_gb_peak", "storage-2026-v1",
+            "feature_runs", "feature-runs-2026-v1");
+
+    public static String contractKey(String tenant) {
+        return "contract-" + tenant;
+    }
+
+    public static ObjectNode apiRequests(String tenant, String time, int count, String user) {
+        ObjectNode event = Events.apiRequest(Events.uniqueId("bill"), count, user);
+        event.put("subject", tenant);
+        event.put("time", time);
+        return event;
+    }
+
+    public static ObjectNode storage(String tenant, String time, long bytes) {
+        ObjectNode event = apiRequests(tenant, time, 1, "x");
+        event.put("type", "storage.usage");
+        event.putObject("data").put("bytes", bytes).put("bucket", "b").put("storage_class", "standard");
+        return event;
+    }
+
+    public static ObjectNode featureRun(String tenant, String time) {
+        ObjectNode event = apiRequests(tenant, time, 1, "x");
+        event.put("type", "feature.execution");
+        event.putObject("data").put("feature", "report").put("duration_ms", 20);
+        return event;
+    }
+
+    public static void send(ObjectNode... events) {
+        Events.post(Events.batch(events), BATCH).then().statusCode(202);
+    }
+
+    /** Waits until metering shows the tenant's usage of a metric in [from, to) at the expected quantity. */
+    public static void awaitUsage(String tenant, String metric, String from, String to, String expected) {
+        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> {
+            List<Object> quantities = MasterDataFixture.usage("subject", tenant, metric, from, to, "MONTH").then()
+                    .statusCode(200).extract().jsonPath().getList("windows.quantity");
+            return quantities.size() == 1 && new BigDecimal(String.valueOf(quantities.get(0)))
+                    .compareTo(new BigDecimal(expected)) == 0;
+        });
+    }
+
+    /** POST /api/v1/billing/periods/close as finance. */
+    public static JsonPath close(String tenant, String at) {
+        return finance().contentType(ContentType.JSON).body(Map.of("contractKey", contractKey(tenant), "at", at))
+                .post("/api/v1/billing/periods/close").then().statusCode(200).extract().jsonPath();
+    }
+
+    public static JsonPath charges(long closeId) {
+        return finance().get("/api/v1/billing/periods/" + closeId + "/charges").then().statusCode(200).extract().jsonPath();
+    }
+
+    /** The delivery's status, as the deliveries API shows it. */
+    public static String deliveryStatus(String deliveryId) {
+        List<Map<String, Object>> rows = finance().get("/api/v1/billing/deliveries").then().statusCode(200).extract()
+                .jsonPath().getList("findAll { it.id == '" + deliveryId + "' }");
+        return rows.isEmpty() ? null : String.valueOf(rows.get(0).get("status"));
+    }
+
+    public static io.restassured.specification.RequestSpecification sandbox() {
+        return RestAssured.given().contentType(ContentType.JSON);
+    }
+
+    /** Sets a sandbox's fault switches (stripe, chargebee). */
+    public static void faults(String sandbox, Map<String, Object> switches) {
+        sandbox().body(switches).put("/sandbox/" + sandbox + "/_sandbox/faults").then().statusCode(200);
+    }
+
+    public static void noFaults(String sandbox) {
+        faults(sandbox, Map.of());
+    }
+
+    /** The Stripe sandbox's invoices of a customer, as Stripe lists them. */
+    public static JsonPath stripeInvoices(String customer) {
+        return RestAssured.given().auth().oauth2("sk_test_meterbridge_sandbox").queryParam("customer", customer)
+                .get("/sandbox/stripe/v1/invoices").then().statusCode(200).extract().jsonPath();
+    }
+
+    public static JsonPath stripeInvoiceItems(String invoice) {
+        return RestAssured.given().auth().oauth2("sk_test_meterbridge_sandbox").queryParam("invoice", invoice)
+                .get("/sandbox/stripe/v1/invoiceitems").then().statusCode(200).extract().jsonPath();
+    }
+
+    public static JsonPath sandboxRequests(String sandbox) {
+        return sandbox().get("/sandbox/" + sandbox + "/_sandbox/requests").then().statusCode(200).extract().jsonPath();
+    }
+}
