@@ -1,0 +1,134 @@
+package io.meterbridge.sandbox.stripe;
+
+import java.util.List;
+
+import io.meterbridge.sandbox.Operation;
+import io.meterbridge.sandbox.SandboxPipeline;
+import io.meterbridge.sandbox.SandboxRequest;
+import io.meterbridge.sandbox.SandboxResource;
+import io.meterbridge.sandbox.SandboxResponse;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+/**
+ * Stripe-compatible endpoints under /sandbox/stripe: Stripe's own paths, form bodies in, Stripe's JSON out. Point a
+ * Stripe client's API base at http://127.0.0.1:8080/sandbox/stripe. Control API: /sandbox/stripe/_sandbox/...
+ */
+@Path(StripeSandboxResource.ROOT)
+public class StripeSandboxResource extends SandboxResource {
+
+    static final String ROOT = "/sandbox/stripe";
+
+    private final StripeSandbox sandbox;
+
+    @Context
+    UriInfo uri;
+
+    @Context
+    HttpHeaders headers;
+
+    public StripeSandboxResource(StripeSandbox sandbox) {
+        this.sandbox = sandbox;
+    }
+
+    @Override
+    protected SandboxPipeline pipeline() {
+        return sandbox.pipeline();
+    }
+
+    private Response run(String method, String body, Operation operation) {
+        SandboxRequest request = SandboxRequest.of(method, ROOT, uri, headers, body);
+        return toResponse(sandbox.pipeline().handle(request, operation));
+    }
+
+    private Operation post(String name, String specPath, java.util.function.Function<SandboxRequest, com.fasterxml.jackson.databind.JsonNode> effect) {
+        return new Operation(name, sandbox.validator(specPath), true, r -> SandboxResponse.of(200, effect.apply(r)));
+    }
+
+    private Operation get(String name, java.util.function.Function<SandboxRequest, com.fasterxml.jackson.databind.JsonNode> effect) {
+        return new Operation(name, null, false, r -> SandboxResponse.of(200, effect.apply(r)));
+    }
+
+    @POST
+    @Path("v1/billing/meter_events")
+    @Consumes(MediaType.WILDCARD)
+    public Response createMeterEvent(String body) {
+        return run("POST", body, post(StripeDialect.METER_EVENTS, "/v1/billing/meter_events",
+                r -> sandbox.state().createMeterEvent(r.params())));
+    }
+
+    @POST
+    @Path("v1/invoiceitems")
+    @Consumes(MediaType.WILDCARD)
+    public Response createInvoiceItem(String body) {
+        return run("POST", body, post("invoiceitems", "/v1/invoiceitems", r -> sandbox.state().createInvoiceItem(r.params())));
+    }
+
+    @GET
+    @Path("v1/invoiceitems")
+    public Response listInvoiceItems() {
+        return run("GET", null, get("invoiceitems", r -> sandbox.state().listInvoiceItems(r.params())));
+    }
+
+    @POST
+    @Path("v1/invoices")
+    @Consumes(MediaType.WILDCARD)
+    public Response createInvoice(String body) {
+        return run("POST", body, post("invoices", "/v1/invoices", r -> sandbox.state().createInvoice(r.params())));
+    }
+
+    @GET
+    @Path("v1/invoices")
+    public Response listInvoices() {
+        return run("GET", null, get("invoices", r -> sandbox.state().listInvoices(r.params())));
+    }
+
+    @GET
+    @Path("v1/invoices/{id}")
+    public Response getInvoice(@PathParam("id") String id) {
+        return run("GET", null, get("invoices", r -> sandbox.state().getInvoice(id)));
+    }
+
+    @POST
+    @Path("v1/invoices/{id}/finalize")
+    @Consumes(MediaType.WILDCARD)
+    public Response finalizeInvoice(@PathParam("id") String id, String body) {
+        return run("POST", body, post("invoices", "/v1/invoices/{invoice}/finalize",
+                r -> sandbox.state().finalizeInvoice(id, r.params())));
+    }
+
+    @POST
+    @Path("v1/customers")
+    @Consumes(MediaType.WILDCARD)
+    public Response createCustomer(String body) {
+        return run("POST", body, post("customers", "/v1/customers", r -> sandbox.state().createCustomer(r.params())));
+    }
+
+    @GET
+    @Path("v1/customers/{id}")
+    public Response getCustomer(@PathParam("id") String id) {
+        return run("GET", null, get("customers", r -> sandbox.state().getCustomer(id)));
+    }
+
+    @POST
+    @Path("v1/credit_notes")
+    @Consumes(MediaType.WILDCARD)
+    public Response createCreditNote(String body) {
+        return run("POST", body, post("credit_notes", "/v1/credit_notes", r -> sandbox.state().createCreditNote(r.params())));
+    }
+
+    /** Summed meter event values per (event_name, customer): what Stripe would bill from its meters. */
+    @GET
+    @Path("_sandbox/meter-totals")
+    public List<StripeState.MeterTotal> meterTotals() {
+        return sandbox.state().meterTotals();
+    }
+}

@@ -1,0 +1,488 @@
+package io.meterbridge.sandbox.stripe;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.meterbridge.sandbox.ErrorKind;
+import io.meterbridge.sandbox.Ids;
+import io.meterbridge.sandbox.SandboxException;
+
+/**
+ * What the Stripe sandbox stores: customers, invoice items, invoices, credit notes and meter events, in memory. Every
+ * method is synchronized: one lock keeps invoice totals and item attachment consistent, and a sandbox needs no more
+ * throughput than that. Amounts are integers in minor units. Objects are Jackson trees in the shapes of Stripe's
+ * fixtures (stripe-fixtures3-billing-excerpt.json); each method returns a copy, so callers cannot change the state.
+ */
+final class StripeState {
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    /** Any well-formed customer id counts as an existing customer (see docs/api/sandboxes.md). */
+    private static final Pattern CUSTOMER_ID = Pattern.compile("cus_[A-Za-z0-9_]+");
+
+    private final Map<String, ObjectNode> customers = new LinkedHashMap<>();
+    private final Map<String, ObjectNode> invoiceItems = new LinkedHashMap<>();
+    private final Map<String, ObjectNode> invoices = new LinkedHashMap<>();
+    private final Map<String, ObjectNode> creditNotes = new LinkedHashMap<>();
+    /** Meter event identifier to the time it was first seen: unique within a rolling window (24 h). */
+    private final Map<String, Long> identifiers = new HashMap<>();
+    private final Map<String, MeterTotal> meterTotals = new LinkedHashMap<>();
+    private final Map<String, Integer> invoiceSequence = new HashMap<>();
+    private final Duration identifierRetention;
+
+    /** Summed meter event values per (event_name, customer). */
+    public record MeterTotal(String eventName, String customer, long value, long events) {
+    }
+
+    StripeState(Duration identifierRetention) {
+        this.identifierRetention = identifierRetention;
+    }
+
+    private static long now() {
+        return Instant.now().getEpochSecond();
+    }
+
+    // ---- customers
+
+    synchronized ObjectNode createCustomer(JsonNode p) {
+        ObjectNode c = customer(Ids.random("cus_", 14));
+        for (String field : List.of("email", "name", "description", "phone")) {
+            if (p.hasNonNull(field)) {
+                c.put(field, p.get(field).asText());
+            }
+        }
+        if (p.hasNonNull("invoice_prefix")) {
+            c.put("invoice_prefix", p.get("invoice_prefix").asText());
+        }
+        if (p.has("metadata") && p.get("metadata").isObject()) {
+            c.set("metadata", p.get("metadata").deepCopy());
+        }
+        customers.put(c.get("id").asText(), c);
+        return c.deepCopy();
+    }
+
+    synchronized ObjectNode customer(String id, String param) {
+        ObjectNode known = customers.get(id);
+        if (known != null) {
+            return known.deepCopy();
+        }
+        if (id != null && CUSTOMER_ID.matcher(id).matches()) {
+            return customer(id);
+        }
+        throw missing("customer", id, param);
+    }
+
+    private static ObjectNode customer(String id) {
+        ObjectNode c = JSON.objectNode();
+        c.put("id", id).put("object", "customer");
+        ObjectNode address = c.putObject("address");
+        for (String f : List.of("city", "country", "line1", "line2", "postal_code", "state")) {
+            address.putNull(f);
+        }
+        c.put("balance", 0).put("created", now()).putNull("currency").putNull("default_source").put("delinquent", false)
+                .putNull("description").putNull("email");
+        String letters = id.substring(4).replaceAll("[^A-Za-z0-9]", "").toUpperCase();
+        c.put("invoice_prefix", letters.isEmpty() ? "SBX" : letters.substring(0, Math.min(letters.length(), 8)));
+        ObjectNode settings = c.putObject("invoice_settings");
+        settings.putNull("custom_fields").putNull("default_payment_method").putNull("footer").putNull("rendering_options");
+        c.put("livemode", false).putObject("metadata");
+        c.putNull("name").put("next_invoice_sequence", 1).putNull("phone").putArray("preferred_locales");
+        c.putNull("shipping").put("tax_exempt", "none").putNull("test_clock");
+        return c;
+    }
+
+    /** GET /v1/customers/{id}: an unknown (malformed) id is a 404 there. */
+    synchronized ObjectNode getCustomer(String id) {
+        try {
+            return customer(id, "id");
+        } catch (SandboxException e) {
+            throw new SandboxException(404, ErrorKind.NOT_FOUND, "resource_missing", e.getMessage(), "id");
+        }
+    }
+
+    // ---- invoice items
+
+    synchronized ObjectNode createInvoiceItem(JsonNode p) {
+        String customerId = p.path("customer").asText();
+        customer(customerId, "customer");
+        ObjectNode invoice = null;
+        if (p.hasNonNull("invoice") && !p.get("invoice").asText().isEmpty()) {
+            invoice = invoices.get(p.get("invoice").asText());
+            if (invoice == null) {
+                throw missing("invoice", p.get("invoice").asText(), "invoice");
+            }
+            if (!"draft".equals(invoice.get("status").asText())) {
+                throw invalid("invoice_not_editable", "You can only add invoice items to draft invoices.", "invoice");
+            }
+            if (!customerId.equals(invoice.get("customer").asText())) {
+                throw invalid(null, "The invoice belongs to another customer than the invoice item.", "invoice");
+            }
+        }
+        if (p.hasNonNull("price")) {
+            throw invalid("parameter_unknown", "This sandbox does not model prices: send amount, unit_amount or "
+                    + "price_data[unit_amount].", "price");
+        }
+        BigDecimal quantity = p.hasNonNull("quantity") ? new BigDecimal(p.get("quantity").asText()) : BigDecimal.ONE;
+        BigDecimal unit;
+        long amount;
+        if (p.hasNonNull("amount")) {
+            amount = new BigDecimal(p.get("amount").asText()).longValueExact();
+            unit = BigDecimal.valueOf(amount);
+            quantity = BigDecimal.ONE;
+        } else {
+            JsonNode source = p.has("price_data") ? p.get("price_data") : p;
+            if (source.hasNonNull("unit_amount")) {
+                unit = new BigDecimal(source.get("unit_amount").asText());
+            } else if (source.hasNonNull("unit_amount_decimal")) {
+                unit = new BigDecimal(source.get("unit_amount_decimal").asText());
+            } else {
+                throw invalid("parameter_missing", "Missing required param: amount (or unit_amount, "
+                        + "unit_amount_decimal, price_data[unit_amount]).", "amount");
+            }
+            amount = unit.multiply(quantity).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        }
+        String currency = text(p, "currency", text(p.path("price_data"), "currency",
+                invoice != null ? invoice.get("currency").asText() : "usd")).toLowerCase();
+        if (invoice != null && !currency.equals(invoice.get("currency").asText())) {
+            throw invalid(null, "The currency of the invoice item (" + currency + ") does not match the invoice's ("
+                    + invoice.get("currency").asText() + ").", "currency");
+        }
+        long now = now();
+        ObjectNode item = JSON.objectNode();
+        item.put("id", Ids.random("ii_", 24)).put("object", "invoiceitem").put("amount", amount).put("currency", currency)
+                .put("customer", customerId).put("date", now);
+        if (p.hasNonNull("description")) {
+            item.put("description", p.get("description").asText());
+        } else {
+            item.putNull("description");
+        }
+        item.put("discountable", p.path("discountable").asText("true").equals("true") && amount >= 0);
+        item.putArray("discounts");
+        item.putNull("invoice").put("livemode", false);
+        item.set("metadata", p.has("metadata") && p.get("metadata").isObject() ? p.get("metadata").deepCopy() : JSON.objectNode());
+        ObjectNode period = item.putObject("period");
+        period.put("end", p.path("period").hasNonNull("end") ? p.path("period").get("end").asLong() : now);
+        period.put("start", p.path("period").hasNonNull("start") ? p.path("period").get("start").asLong() : now);
+        item.putNull("price").put("proration", false).put("quantity", quantity.longValue());
+        item.putNull("subscription").putArray("tax_rates");
+        item.putNull("test_clock").put("unit_amount", unit.setScale(0, RoundingMode.HALF_UP).longValue())
+                .put("unit_amount_decimal", unit.stripTrailingZeros().toPlainString());
+        invoiceItems.put(item.get("id").asText(), item);
+        if (invoice != null) {
+            attach(invoice, item);
+        }
+        return item.deepCopy();
+    }
+
+    synchronized ObjectNode listInvoiceItems(JsonNode query) {
+        Predicate<ObjectNode> filter = item -> matches(query, "customer", item.path("customer").asText())
+                && matches(query, "invoice", item.path("invoice").asText(null))
+                && (!query.has("pending") || query.get("pending").asText().equals("true") == item.get("invoice").isNull());
+        return list("/v1/invoiceitems", invoiceItems.values(), filter, query);
+    }
+
+    // ---- invoices
+
+    synchronized ObjectNode createInvoice(JsonNode p) {
+        if (!p.hasNonNull("customer")) {
+            throw invalid("parameter_missing", "Missing required param: customer.", "customer");
+        }
+        String customerId = p.get("customer").asText();
+        customer(customerId, "customer");
+        long now = now();
+        ObjectNode in = JSON.objectNode();
+        String id = Ids.random("in_", 24);
+        in.put("id", id).put("object", "invoice").put("account_country", "US").putNull("account_name");
+        in.put("amount_due", 0).put("amount_paid", 0).put("amount_remaining", 0).put("amount_shipping", 0);
+        in.putNull("application").put("attempt_count", 0).put("attempted", false);
+        in.put("auto_advance", p.path("auto_advance").asText("false").equals("true"));
+        ObjectNode tax = in.putObject("automatic_tax");
+        tax.put("enabled", false).putNull("liability").putNull("status");
+        in.put("billing_reason", "manual").put("collection_method", text(p, "collection_method", "charge_automatically"));
+        in.put("created", now).put("currency", text(p, "currency", "usd").toLowerCase()).put("customer", customerId);
+        in.putArray("customer_tax_ids");
+        in.putNull("default_payment_method").putNull("default_source").putArray("default_tax_rates");
+        if (p.hasNonNull("description")) {
+            in.put("description", p.get("description").asText());
+        } else {
+            in.putNull("description");
+        }
+        in.putArray("discounts");
+        if (p.hasNonNull("days_until_due")) {
+            in.put("due_date", now + 86_400L * p.get("days_until_due").asLong());
+        } else {
+            in.putNull("due_date");
+        }
+        in.putNull("effective_at").putNull("ending_balance").putNull("footer").putNull("hosted_invoice_url")
+                .putNull("invoice_pdf");
+        ObjectNode lines = in.putObject("lines");
+        lines.put("object", "list").putArray("data");
+        lines.put("has_more", false).put("total_count", 0).put("url", "/v1/invoices/" + id + "/lines");
+        in.put("livemode", false);
+        in.set("metadata", p.has("metadata") && p.get("metadata").isObject() ? p.get("metadata").deepCopy() : JSON.objectNode());
+        in.putNull("number").put("period_end", now).put("period_start", now);
+        in.put("post_payment_credit_notes_amount", 0).put("pre_payment_credit_notes_amount", 0);
+        in.put("starting_balance", 0).put("status", "draft");
+        ObjectNode transitions = in.putObject("status_transitions");
+        transitions.putNull("finalized_at").putNull("marked_uncollectible_at").putNull("paid_at").putNull("voided_at");
+        in.putNull("subscription").put("subtotal", 0).put("subtotal_excluding_tax", 0).putNull("test_clock");
+        in.put("total", 0).putArray("total_discount_amounts");
+        in.put("total_excluding_tax", 0);
+        invoices.put(id, in);
+        // API 2024-04-10: pending items are left out unless asked for ("exclude" is the default since 2022-08-01)
+        if ("include".equals(text(p, "pending_invoice_items_behavior", "exclude"))) {
+            for (ObjectNode item : invoiceItems.values()) {
+                if (item.get("invoice").isNull() && item.get("customer").asText().equals(customerId)
+                        && item.get("currency").asText().equals(in.get("currency").asText())) {
+                    attach(in, item);
+                }
+            }
+        }
+        return in.deepCopy();
+    }
+
+    synchronized ObjectNode finalizeInvoice(String id, JsonNode p) {
+        ObjectNode in = invoice(id, "invoice");
+        if (!"draft".equals(in.get("status").asText())) {
+            throw invalid("invoice_not_editable", "This invoice is already finalized, you can't re-finalize a "
+                    + "non-draft invoice.", null);
+        }
+        String customerId = in.get("customer").asText();
+        int sequence = invoiceSequence.merge(customerId, 1, Integer::sum);
+        String prefix = customer(customerId, "customer").get("invoice_prefix").asText();
+        long now = now();
+        in.put("number", prefix + "-" + String.format("%04d", sequence)).put("status", "open")
+                .put("effective_at", now);
+        ((ObjectNode) in.get("status_transitions")).put("finalized_at", now);
+        if (p.has("auto_advance")) {
+            in.put("auto_advance", p.get("auto_advance").asText().equals("true"));
+        }
+        in.put("ending_balance", 0);
+        return in.deepCopy();
+    }
+
+    synchronized ObjectNode getInvoice(String id) {
+        return invoice(id, "id").deepCopy();
+    }
+
+    synchronized ObjectNode listInvoices(JsonNode query) {
+        return list("/v1/invoices", invoices.values(), in -> matches(query, "customer", in.get("customer").asText())
+                && matches(query, "status", in.get("status").asText()), query);
+    }
+
+    private ObjectNode invoice(String id, String param) {
+        ObjectNode in = invoices.get(id);
+        if (in == null) {
+            throw new SandboxException(404, ErrorKind.NOT_FOUND, "resource_missing", "No such invoice: '" + id + "'", param);
+        }
+        return in;
+    }
+
+    /** Puts an item on a draft invoice and recomputes the invoice's amounts: total = sum of its lines. */
+    private void attach(ObjectNode invoice, ObjectNode item) {
+        String invoiceId = invoice.get("id").asText();
+        item.put("invoice", invoiceId);
+        ObjectNode line = JSON.objectNode();
+        line.put("id", Ids.random("il_", 24)).put("object", "line_item").put("amount", item.get("amount").asLong())
+                .put("amount_excluding_tax", item.get("amount").asLong()).put("currency", item.get("currency").asText());
+        line.set("description", item.get("description"));
+        line.putArray("discount_amounts");
+        line.put("discountable", item.get("discountable").asBoolean()).putArray("discounts");
+        line.put("invoice", invoiceId).put("invoice_item", item.get("id").asText()).put("livemode", false);
+        line.set("metadata", item.get("metadata").deepCopy());
+        line.set("period", item.get("period").deepCopy());
+        line.putNull("price").put("proration", false).put("quantity", item.get("quantity").asLong());
+        line.putNull("subscription").putArray("tax_amounts");
+        line.putArray("tax_rates");
+        line.put("type", "invoiceitem").put("unit_amount_excluding_tax", item.get("unit_amount_decimal").asText());
+        ObjectNode lines = (ObjectNode) invoice.get("lines");
+        ((ArrayNode) lines.get("data")).add(line);
+        lines.put("total_count", lines.get("data").size());
+        recompute(invoice);
+    }
+
+    private static void recompute(ObjectNode invoice) {
+        long total = 0;
+        for (JsonNode line : invoice.get("lines").get("data")) {
+            total += line.get("amount").asLong();
+        }
+        long credited = invoice.get("pre_payment_credit_notes_amount").asLong();
+        long due = Math.max(0, total - credited);
+        invoice.put("subtotal", total).put("subtotal_excluding_tax", total).put("total", total)
+                .put("total_excluding_tax", total).put("amount_due", due)
+                .put("amount_remaining", due - invoice.get("amount_paid").asLong());
+    }
+
+    // ---- credit notes
+
+    synchronized ObjectNode createCreditNote(JsonNode p) {
+        ObjectNode in = invoices.get(p.path("invoice").asText());
+        if (in == null) {
+            throw missing("invoice", p.path("invoice").asText(), "invoice");
+        }
+        String status = in.get("status").asText();
+        if (!status.equals("open") && !status.equals("paid")) {
+            throw invalid("invoice_not_finalized", "You can only create credit notes for finalized invoices.", "invoice");
+        }
+        ObjectNode note = JSON.objectNode();
+        String id = Ids.random("cn_", 24);
+        ArrayNode lines = JSON.arrayNode();
+        long amount = 0;
+        if (p.has("lines")) {
+            for (JsonNode l : p.get("lines")) {
+                long lineAmount = l.hasNonNull("amount") ? l.get("amount").asLong()
+                        : l.path("unit_amount").asLong() * l.path("quantity").asLong(1);
+                ObjectNode line = lines.addObject();
+                line.put("id", Ids.random("cnli_", 24)).put("object", "credit_note_line_item").put("amount", lineAmount);
+                line.set("description", l.has("description") ? l.get("description") : JSON.nullNode());
+                line.put("discount_amount", 0).putArray("discount_amounts");
+                line.set("invoice_line_item", l.has("invoice_line_item") ? l.get("invoice_line_item") : JSON.nullNode());
+                line.put("livemode", false).put("quantity", l.path("quantity").asLong(1)).putArray("tax_amounts");
+                line.putArray("tax_rates");
+                line.put("type", l.path("type").asText("custom_line_item"));
+                line.set("unit_amount", l.has("unit_amount") ? JSON.numberNode(l.get("unit_amount").asLong()) : JSON.nullNode());
+                line.putNull("unit_amount_decimal");
+                amount += lineAmount;
+            }
+        }
+        if (p.hasNonNull("amount")) {
+            amount = p.get("amount").asLong();
+        }
+        if (amount <= 0) {
+            throw invalid(null, "The credit note amount must be positive: give amount or lines.", "amount");
+        }
+        if (amount > in.get("amount_remaining").asLong() + in.get("amount_paid").asLong()) {
+            throw invalid(null, "The credit note amount (" + amount + ") is greater than the invoice's remaining amount.",
+                    "amount");
+        }
+        long now = now();
+        long count = creditNotes.values().stream().filter(n -> n.get("invoice").asText().equals(in.get("id").asText())).count();
+        note.put("id", id).put("object", "credit_note").put("amount", amount).put("amount_shipping", 0)
+                .put("created", now).put("currency", in.get("currency").asText()).put("customer", in.get("customer").asText())
+                .putNull("customer_balance_transaction").put("discount_amount", 0).putArray("discount_amounts");
+        note.put("effective_at", now).put("invoice", in.get("id").asText());
+        ObjectNode lineList = note.putObject("lines");
+        lineList.put("object", "list").set("data", lines);
+        lineList.put("has_more", false).put("url", "/v1/credit_notes/" + id + "/lines");
+        note.put("livemode", false).put("memo", text(p, "memo", null));
+        note.set("metadata", p.has("metadata") && p.get("metadata").isObject() ? p.get("metadata").deepCopy() : JSON.objectNode());
+        note.put("number", in.get("number").asText() + "-CN-" + String.format("%02d", count + 1));
+        note.set("out_of_band_amount", p.hasNonNull("out_of_band_amount")
+                ? JSON.numberNode(p.get("out_of_band_amount").asLong()) : JSON.nullNode());
+        note.putNull("pdf").put("reason", text(p, "reason", null)).putNull("refund").putNull("shipping_cost");
+        note.put("status", "issued").put("subtotal", amount).put("subtotal_excluding_tax", amount).putArray("tax_amounts");
+        note.put("total", amount).put("total_excluding_tax", amount);
+        note.put("type", status.equals("paid") ? "post_payment" : "pre_payment").putNull("voided_at");
+        creditNotes.put(id, note);
+        if (status.equals("paid")) {
+            in.put("post_payment_credit_notes_amount", in.get("post_payment_credit_notes_amount").asLong() + amount);
+        } else {
+            in.put("pre_payment_credit_notes_amount", in.get("pre_payment_credit_notes_amount").asLong() + amount);
+            recompute(in);
+        }
+        return note.deepCopy();
+    }
+
+    // ---- meter events
+
+    synchronized ObjectNode createMeterEvent(JsonNode p) {
+        JsonNode payload = p.path("payload");
+        String customer = payload.path("stripe_customer_id").asText(null);
+        if (customer == null || customer.isEmpty()) {
+            throw invalid("parameter_missing", "Missing required param: payload[stripe_customer_id].",
+                    "payload[stripe_customer_id]");
+        }
+        String valueText = payload.path("value").asText(null);
+        if (valueText == null || !valueText.matches("-?\\d{1,18}")) {
+            throw invalid(valueText == null ? "parameter_missing" : "parameter_invalid_integer",
+                    valueText == null ? "Missing required param: payload[value]."
+                            : "Invalid integer: payload[value] must be a whole number, got '" + valueText + "'.",
+                    "payload[value]");
+        }
+        long now = now();
+        long timestamp = p.hasNonNull("timestamp") ? p.get("timestamp").asLong() : now;
+        if (timestamp < now - Duration.ofDays(35).toSeconds() || timestamp > now + 300) {
+            throw invalid("timestamp_out_of_range", "Timestamp must be within the past 35 calendar days and not more "
+                    + "than 5 minutes in the future.", "timestamp");
+        }
+        long nowMillis = System.currentTimeMillis();
+        identifiers.values().removeIf(seen -> seen + identifierRetention.toMillis() <= nowMillis);
+        String identifier = p.hasNonNull("identifier") ? p.get("identifier").asText() : Ids.random("mtrevt_", 24);
+        if (identifiers.containsKey(identifier)) {
+            throw invalid("duplicate_meter_event", "An event with identifier '" + identifier
+                    + "' already exists. Identifiers must be unique within a rolling 24 hour period.", "identifier");
+        }
+        identifiers.put(identifier, nowMillis);
+        String eventName = p.get("event_name").asText();
+        long value = Long.parseLong(valueText);
+        meterTotals.merge(eventName + "\u0000" + customer, new MeterTotal(eventName, customer, value, 1),
+                (a, b) -> new MeterTotal(a.eventName(), a.customer(), a.value() + b.value(), a.events() + 1));
+        ObjectNode event = JSON.objectNode();
+        event.put("object", "billing.meter_event").put("created", now).put("event_name", eventName)
+                .put("identifier", identifier).put("livemode", false);
+        event.set("payload", payload.deepCopy());
+        event.put("timestamp", timestamp);
+        return event;
+    }
+
+    synchronized List<MeterTotal> meterTotals() {
+        return List.copyOf(meterTotals.values());
+    }
+
+    // ---- helpers
+
+    /** A Stripe list, newest first, with limit (1..100, default 10) and starting_after. */
+    private static ObjectNode list(String url, java.util.Collection<ObjectNode> all, Predicate<ObjectNode> filter, JsonNode query) {
+        int limit = Math.max(1, Math.min(100, query.path("limit").asInt(10)));
+        List<ObjectNode> matching = new ArrayList<>(all.stream().filter(filter).toList());
+        java.util.Collections.reverse(matching);
+        matching.sort(Comparator.comparingLong((ObjectNode o) -> o.path("created").asLong(o.path("date").asLong())).reversed());
+        String after = query.path("starting_after").asText(null);
+        if (after != null) {
+            int index = -1;
+            for (int i = 0; i < matching.size(); i++) {
+                if (matching.get(i).get("id").asText().equals(after)) {
+                    index = i;
+                }
+            }
+            matching = matching.subList(index + 1, matching.size());
+        }
+        ObjectNode list = JSON.objectNode();
+        list.put("object", "list");
+        ArrayNode data = list.putArray("data");
+        matching.stream().limit(limit).forEach(o -> data.add(o.deepCopy()));
+        list.put("has_more", matching.size() > limit).put("url", url);
+        return list;
+    }
+
+    private static boolean matches(JsonNode query, String field, String value) {
+        return !query.hasNonNull(field) || Objects.equals(query.get(field).asText(), value);
+    }
+
+    private static String text(JsonNode node, String field, String fallback) {
+        return node.hasNonNull(field) && !node.get(field).asText().isEmpty() ? node.get(field).asText() : fallback;
+    }
+
+    private static SandboxException invalid(String code, String message, String param) {
+        return new SandboxException(400, ErrorKind.INVALID_REQUEST, code, message, param);
+    }
+
+    /** A referenced object that does not exist: 400 resource_missing naming the parameter, as Stripe answers. */
+    private static SandboxException missing(String type, String id, String param) {
+        return new SandboxException(400, ErrorKind.NOT_FOUND, "resource_missing", "No such " + type + ": '" + id + "'", param);
+    }
+}
