@@ -120,6 +120,7 @@ public class BillingResource {
 
     @POST
     @Path("/exceptions/{id}/replay")
+    @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Send a dead-lettered delivery again (safe: its requests carry the same idempotency keys)")
     public Replayed replay(@PathParam("id") long exceptionId) throws Exception {
         if (!deliveries.replay(exceptionId, identity.getPrincipal().getName())) {

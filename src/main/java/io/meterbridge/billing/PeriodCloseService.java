@@ -351,13 +351,12 @@ public class PeriodCloseService {
     /**
      * Platform rates at close: days whose usage grew after they were reported (late events) get a correction for the
      * difference; metrics that do not add up are sent once for the whole period. Both are timestamped in the
-     * period's last second, so the platform bills them in this period.
+     * period's last seconds, so the platform bills them in this period.
      */
     private static List<Summary> closeSummaries(Connection connection, long[] contractIds, ContractMetric metric,
             BillingPeriod period, Aggregation aggregation, List<Bucket> buckets, Contract contract, long closeId)
             throws SQLException {
         String prefix = summaryPrefix(contract, metric);
-        Instant stamp = period.end().minusSeconds(1);
         List<Summary> summaries = new ArrayList<>();
         if (additive(aggregation)) {
             Map<Instant, BigDecimal> reported = reported(connection, contract.key(), metric.metric(), period);
@@ -367,7 +366,8 @@ public class PeriodCloseService {
                     String id = prefix + DAY.format(day.getKey().atZone(contract.timeZone()))
                             + (reported.containsKey(day.getKey()) ? "-c" + closeId : "");
                     summaries.add(new Summary(metric.metric(), metric.platformPriceRef(), day.getKey(),
-                            dayEnd(day.getKey(), contract.timeZone(), period), UsageQuery.plain(delta), id, stamp));
+                            dayEnd(day.getKey(), contract.timeZone(), period), UsageQuery.plain(delta), id,
+                            lastSeconds(period, summaries.size())));
                 }
             }
         } else if (!buckets.isEmpty()) {
@@ -375,9 +375,17 @@ public class PeriodCloseService {
                     aggregation, buckets);
             summaries.add(new Summary(metric.metric(), metric.platformPriceRef(), period.start(), period.end(),
                     UsageQuery.plain(quantity), prefix + "p" + DAY.format(period.start().atZone(contract.timeZone())),
-                    stamp));
+                    lastSeconds(period, 0)));
         }
         return summaries;
+    }
+
+    /**
+     * The n-th last second of the period: close-time quantities are billed in this period, and each gets its own
+     * usage date (Chargebee de-duplicates usages of one item price by usage date).
+     */
+    private static Instant lastSeconds(BillingPeriod period, int n) {
+        return period.end().minusSeconds(1L + n);
     }
 
     static boolean additive(Aggregation aggregation) {

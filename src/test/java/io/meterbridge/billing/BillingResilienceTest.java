@@ -111,9 +111,9 @@ class BillingResilienceTest {
         var exceptions = finance().get("/api/v1/billing/exceptions").then().statusCode(200).extract().jsonPath();
         long exceptionId = exceptions.getLong("find { it.delivery_id == '" + delivery + "' }.id");
         assertThat(exceptions.getString("find { it.delivery_id == '" + delivery + "' }.reason")).contains("503");
+        noFaults("stripe");
         assertThat(stripeInvoices("cus_" + tenant.replace("-", "")).getList("data")).isEmpty();
 
-        noFaults("stripe");
         finance().post("/api/v1/billing/exceptions/" + exceptionId + "/replay").then().statusCode(200);
         await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(deliveryStatus(delivery)));
         assertInvoicedOnce(tenant);

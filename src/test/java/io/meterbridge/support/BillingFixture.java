@@ -143,4 +143,18 @@ public final class BillingFixture {
     public static JsonPath sandboxRequests(String sandbox) {
         return sandbox().get("/sandbox/" + sandbox + "/_sandbox/requests").then().statusCode(200).extract().jsonPath();
     }
+
+    /** The Chargebee sandbox's usages of a subscription (up to 100). */
+    public static JsonPath chargebeeUsages(String subscription) {
+        return RestAssured.given().auth().preemptive().basic("test_meterbridge_sandbox", "")
+                .queryParam("subscription_id[is]", subscription).queryParam("limit", 100)
+                .get("/sandbox/chargebee/api/v2/usages").then().statusCode(200).extract().jsonPath();
+    }
+
+    /** The Chargebee sandbox's invoices of a customer. */
+    public static JsonPath chargebeeInvoices(String customer) {
+        return RestAssured.given().auth().preemptive().basic("test_meterbridge_sandbox", "")
+                .queryParam("customer_id[is]", customer).get("/sandbox/chargebee/api/v2/invoices").then().statusCode(200)
+                .extract().jsonPath();
+    }
 }
