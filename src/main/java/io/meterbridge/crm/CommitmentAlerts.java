@@ -250,15 +250,14 @@ public class CommitmentAlerts {
         update("""
                 UPDATE commitment_alert SET crm_status = CASE WHEN crm_status = 'CREATED' THEN 'CREATED' ELSE 'FAILED' END,
                   last_error = ?, attempts = attempts + ?, last_attempt_at = now(), lease_until = NULL
-                WHERE alert_key = ?""", message, alert.taskCreated() ? 0 : attempts(exchange), alert.alertKey());
+                WHERE alert_key = ?""", message, attempts(exchange), alert.alertKey());
         LOG.warnf("Commitment alert %s not completed, retried on the next tick: %s", alert.alertKey(), message);
         count("failed");
     }
 
-    /** CRM requests of this dispatch: the first one plus Camel's redeliveries. */
+    /** CRM requests of this dispatch, counted by the connector (the first one and every redelivery). */
     private static int attempts(Exchange exchange) {
-        Integer redeliveries = exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, Integer.class);
-        return 1 + (redeliveries == null ? 0 : redeliveries);
+        return exchange.getProperty(CrmConnector.ATTEMPTS, 0, Integer.class);
     }
 
     private void update(String sql, Object... values) throws SQLException {

@@ -35,6 +35,8 @@ import org.jboss.logging.Logger;
 public class CrmConnector {
 
     private static final Logger LOG = Logger.getLogger(CrmConnector.class);
+    /** Exchange property: CRM requests made for the alert in this dispatch (redeliveries included). */
+    public static final String ATTEMPTS = "meterbridgeCrmAttempts";
     static final String TASK_PATH = "/services/data/v60.0/sobjects/Task";
     private static final Pattern DUPLICATE_ID = Pattern.compile("record with id: ([A-Za-z0-9]{15,18})");
 
@@ -53,6 +55,7 @@ public class CrmConnector {
     /** Creates the alert's task and returns the alert with the CRM's task id. */
     public CommitmentAlert createTask(CommitmentAlert alert, Exchange exchange) throws Exception {
         exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
+        exchange.setProperty(ATTEMPTS, exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1);
         if (alert.crmAccountId() == null || alert.crmAccountId().isBlank()) {
             throw new CrmRejectedException("the customer mapping of contract " + alert.contractKey()
                     + " has no crmAccountId");
