@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import io.meterbridge.notifications.NotificationsConfig;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.CamelContext;
@@ -30,10 +31,13 @@ public class TopicProvisioner implements OnCamelContextStarting {
     private static final Logger LOG = Logger.getLogger(TopicProvisioner.class);
 
     private final HubConfig.Topics topics;
+    private final NotificationsConfig notifications;
     private final String bootstrapServers;
 
-    public TopicProvisioner(HubConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public TopicProvisioner(HubConfig config, NotificationsConfig notifications,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.topics = config.topics();
+        this.notifications = notifications;
         this.bootstrapServers = bootstrapServers;
     }
 
@@ -55,7 +59,8 @@ public class TopicProvisioner implements OnCamelContextStarting {
                 topic(topics.accepted(), topics.eventRetention().toMillis()),
                 topic(topics.deadLetter(), topics.deadLetterRetention().toMillis()),
                 topic(topics.billingDeliveries(), topics.eventRetention().toMillis()),
-                topic(topics.billingDeadLetter(), topics.deadLetterRetention().toMillis()));
+                topic(topics.billingDeadLetter(), topics.deadLetterRetention().toMillis()),
+                topic(notifications.topic(), notifications.retention().toMillis()));
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(props)) {

@@ -11,6 +11,9 @@ import io.meterbridge.support.EmbeddedEngines;
 import io.meterbridge.support.Topics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RestAssuredConfig;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -20,7 +23,9 @@ import org.junit.jupiter.api.Test;
 import static io.meterbridge.support.Events.BATCH;
 import static io.meterbridge.support.Events.apiRequest;
 import static io.meterbridge.support.Events.batch;
+import static io.meterbridge.support.Events.bytes;
 import static io.meterbridge.support.Events.post;
+import static io.meterbridge.support.Events.signature;
 import static io.meterbridge.support.Events.uniqueId;
 import static io.meterbridge.support.Topics.accepted;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,7 +57,14 @@ class DurabilityTest {
             admin.deleteTopics(List.of(Topics.ACCEPTED)).all().get(30, TimeUnit.SECONDS);
             await().until(() -> !admin.listTopics().names().get().contains(Topics.ACCEPTED));
             try {
-                post(events, BATCH).then().statusCode(503).header("Retry-After", "5");
+                // A producer that already sent to the topic (any earlier test that had events accepted) still has
+                // its partitions in its metadata: the send is then retried until the 30 s acks wait gives up, not
+                // refused within max.block.ms. So this call may take 30 s: wait longer than the default 30 s.
+                byte[] body = bytes(events);
+                RestAssured.given().config(RestAssuredConfig.config().httpClient(HttpClientConfig.httpClientConfig()
+                        .setParam("http.socket.timeout", 90_000))).contentType(BATCH)
+                        .header(SignatureVerifier.HEADER, signature(body)).body(body).post("/api/v1/events")
+                        .then().statusCode(503).header("Retry-After", "5");
                 assertThat(Claims.count(dataSource, id)).as("no id left claimed").isZero();
             } finally {
                 admin.createTopics(List.of(new NewTopic(Topics.ACCEPTED, description.partitions().size(), (short) 1)
