@@ -78,6 +78,19 @@ public record MasterData(Map<String, List<CustomerMapping>> customersByTenant,
                 .findFirst();
     }
 
+    /** The customer mapping of a billing account (system:account) at a date: the ERP side of the crosswalk. */
+    public Optional<CustomerMapping> customerOfBillingAccount(String billingKey, Instant at) {
+        return customersByTenant.values().stream().flatMap(List::stream)
+                .filter(c -> c.billingKey().equals(billingKey) && covers(c.validFrom(), c.validTo(), at))
+                .min(java.util.Comparator.comparing(CustomerMapping::tenant));
+    }
+
+    /** The contract of a billing account in force at a date. */
+    public Optional<Contract> contractOfBillingAccount(String billingKey, Instant at) {
+        return contractsByBillingAccount.getOrDefault(billingKey, List.of()).stream()
+                .filter(c -> covers(c.validFrom(), c.validTo(), at)).findFirst();
+    }
+
     public List<MetricFeed> feeds(String eventType) {
         return feedsByEventType.getOrDefault(eventType, List.of());
     }

@@ -1,0 +1,109 @@
+package io.meterbridge.erp;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * The accounting policy of {@code mappings/accounting/*.yaml}: per ERP system, effective-dated versions of the
+ * accounts, legal entity and per-metric revenue mapping. Loaded and checked at start-up; every problem names its
+ * file and field.
+ */
+@Startup
+@ApplicationScoped
+public class AccountingPolicies {
+
+    /** How one metric's revenue posts. */
+    public record MetricMapping(String revenueAccount, String item, String taxCode, String department,
+            String accountingClass, boolean defer, String deferredRevenueAccount) {
+
+        /** The account the revenue of this metric is credited to: deferred revenue when the policy defers. */
+        public String creditAccount() {
+            return defer ? deferredRevenueAccount : revenueAccount;
+        }
+    }
+
+    public record Policy(String id, String erpSystem, Instant validFrom, String legalEntity, String currency,
+            String receivablesAccount, String cashAccount, boolean accrual, String accruedRevenueAccount,
+            Map<String, MetricMapping> metrics) {
+
+        public Optional<MetricMapping> metric(String metric) {
+            return Optional.ofNullable(metrics.get(metric));
+        }
+    }
+
+    private final List<Policy> policies;
+
+    public AccountingPolicies(@ConfigProperty(name = "hub.mappings-dir", defaultValue = "mappings") String mappingsDir) {
+        this.policies = load(Path.of(mappingsDir, "accounting"));
+    }
+
+    /** The version valid at {@code at} for an ERP system, if any. */
+    public Optional<Policy> policy(String erpSystem, Instant at) {
+        return policies.stream().filter(p -> p.erpSystem().equals(erpSystem) && !p.validFrom().isAfter(at))
+                .max(Comparator.comparing(Policy::validFrom));
+    }
+
+    static List<Policy> load(Path dir) {
+        YAMLMapper yaml = new YAMLMapper();
+        List<Policy> policies = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return policies;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                for (JsonNode p : yaml.readTree(file.toFile()).path("policies")) {
+                    String where = file + ": policy '" + p.path("id").asText() + "'";
+                    Map<String, MetricMapping> metrics = new LinkedHashMap<>();
+                    p.path("metrics").fields().forEachRemaining(m -> {
+                        JsonNode v = m.getValue();
+                        boolean defer = v.path("defer").asBoolean(false);
+                        MetricMapping mapping = new MetricMapping(required(v, "revenueAccount", where + " metric " + m.getKey()),
+                                text(v, "item"), text(v, "taxCode"), text(v, "department"), text(v, "class"), defer,
+                                defer ? required(v, "deferredRevenueAccount", where + " metric " + m.getKey() + " (defer: true)")
+                                        : null);
+                        metrics.put(m.getKey(), mapping);
+                    });
+                    boolean accrual = p.path("accrual").asBoolean(false);
+                    policies.add(new Policy(required(p, "id", where), required(p, "erpSystem", where),
+                            Instant.parse(required(p, "validFrom", where)), required(p, "legalEntity", where),
+                            required(p, "currency", where), required(p, "receivablesAccount", where),
+                            required(p, "cashAccount", where), accrual,
+                            accrual ? required(p, "accruedRevenueAccount", where + " (accrual: true)") : null,
+                            Map.copyOf(metrics)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read accounting policies under " + dir.toAbsolutePath(), e);
+        }
+        return List.copyOf(policies);
+    }
+
+    private static String text(JsonNode node, String field) {
+        return node.hasNonNull(field) ? node.get(field).asText() : null;
+    }
+
+    private static String required(JsonNode node, String field, String where) {
+        String value = text(node, field);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException(where + ": " + field + " is required");
+        }
+        return value;
+    }
+}

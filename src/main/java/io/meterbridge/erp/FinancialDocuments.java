@@ -1,0 +1,287 @@
+package io.meterbridge.erp;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.meterbridge.masterdata.MasterData;
+import io.meterbridge.masterdata.MasterDataStore;
+import io.meterbridge.rating.PriceBookStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import org.jboss.logging.Logger;
+
+/**
+ * Billing documents back from the platforms (webhooks and the polling fallback) become canonical financial documents
+ * (invoice, credit memo, payment) linked to the period close behind them, and, in the same transaction, an ERP
+ * posting under the accounting policy, or an accounting exception with its reason. Each platform event is handled
+ * once, whichever path brought it.
+ */
+@Named("financialDocuments")
+@ApplicationScoped
+public class FinancialDocuments {
+
+    private static final Logger LOG = Logger.getLogger(FinancialDocuments.class);
+
+    public enum Type {
+        INVOICE, CREDIT_MEMO, PAYMENT
+    }
+
+    /** A document line: its amount in major units and the metric whose revenue it is. */
+    public record Line(String sourceLineId, String metric, String description, BigDecimal amount) {
+    }
+
+    public record Document(String sourceSystem, String sourceId, Type type, String relatedSourceId, String contractKey,
+            String deliveryId, String billingAccount, String currency, BigDecimal amount, Instant date, List<Line> lines) {
+    }
+
+    /** What handling one platform event did. */
+    public record Outcome(String eventId, String eventType, boolean duplicate, Long documentId, String posting,
+            String exception) {
+    }
+
+    private final DataSource dataSource;
+    private final MasterDataStore masterData;
+    private final PriceBookStore prices;
+    private final ErpPostings postings;
+    private final ObjectMapper mapper;
+    private final MeterRegistry registry;
+
+    public FinancialDocuments(DataSource dataSource, MasterDataStore masterData, PriceBookStore prices,
+            ErpPostings postings, ObjectMapper mapper, MeterRegistry registry) {
+        this.dataSource = dataSource;
+        this.masterData = masterData;
+        this.prices = prices;
+        this.postings = postings;
+        this.mapper = mapper;
+        this.registry = registry;
+    }
+
+    /** A Stripe event (invoice.finalized, invoice.paid, credit_note.created); other types are acknowledged only. */
+    public Outcome stripeEvent(JsonNode event, String via) throws SQLException {
+        String type = event.path("type").asText();
+        JsonNode object = event.path("data").path("object");
+        Optional<Document> document = switch (type) {
+            case "invoice.finalized" -> Optional.of(stripeInvoice(object));
+            case "invoice.paid" -> Optional.of(stripePayment(object));
+            case "credit_note.created" -> Optional.of(stripeCreditNote(object));
+            default -> Optional.empty();
+        };
+        return handle("stripe", event.path("id").asText(), type, via, document);
+    }
+
+    /** A Chargebee event (invoice_generated, payment_succeeded, credit_note_created). */
+    public Outcome chargebeeEvent(JsonNode event, String via) throws SQLException {
+        String type = event.path("event_type").asText();
+        JsonNode content = event.path("content");
+        Optional<Document> document = switch (type) {
+            case "invoice_generated" -> Optional.of(chargebeeInvoice(content.path("invoice")));
+            case "payment_succeeded" -> Optional.of(chargebeePayment(content));
+            case "credit_note_created" -> Optional.of(chargebeeCreditNote(content.path("credit_note")));
+            default -> Optional.empty();
+        };
+        return handle("chargebee", event.path("id").asText(), type, via, document);
+    }
+
+    private Outcome handle(String system, String eventId, String type, String via, Optional<Document> document)
+            throws SQLException {
+        if (eventId.isBlank()) {
+            throw new IllegalArgumentException("event: no id");
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                if (!claimEvent(connection, system, eventId, type, via)) {
+                    connection.rollback();
+                    registry.counter("meterbridge_platform_events_total", "source", system, "outcome", "duplicate").increment();
+                    return new Outcome(eventId, type, true, null, null, null);
+                }
+                Outcome outcome = new Outcome(eventId, type, false, null, null, null);
+                if (document.isPresent()) {
+                    outcome = record(connection, eventId, type, document.get());
+                }
+                connection.commit();
+                registry.counter("meterbridge_platform_events_total", "source", system, "outcome", "handled").increment();
+                return outcome;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private Outcome record(Connection connection, String eventId, String type, Document doc) throws SQLException {
+        Long closeId = doc.deliveryId() == null ? null : closeOfDelivery(connection, doc.deliveryId());
+        Optional<Long> id = insert(connection, doc, closeId);
+        if (id.isEmpty()) {
+            // The same document through another event (a re-sent webhook with a new id): already recorded.
+            return new Outcome(eventId, type, true, null, null, null);
+        }
+        ErpPostings.Result result = postings.forDocument(connection, id.get(), closeId, doc, masterData.current());
+        LOG.infof("%s %s %s -> document %d, %s", doc.sourceSystem(), doc.type(), doc.sourceId(), id.get(),
+                result.posting() != null ? "ERP posting " + result.posting() : "accounting exception: " + result.exception());
+        return new Outcome(eventId, type, false, id.get(), result.posting(), result.exception());
+    }
+
+    private static boolean claimEvent(Connection connection, String system, String eventId, String type, String via)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO platform_event (source_system, event_id, event_type, received_via) VALUES (?, ?, ?, ?)
+                ON CONFLICT DO NOTHING""")) {
+            insert.setString(1, system);
+            insert.setString(2, eventId);
+            insert.setString(3, type);
+            insert.setString(4, via);
+            return insert.executeUpdate() == 1;
+        }
+    }
+
+    private Optional<Long> insert(Connection connection, Document doc, Long closeId) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO financial_document (source_system, source_id, doc_type, related_source_id, contract_key,
+                  close_id, billing_account, currency, amount, document_date, lines)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) ON CONFLICT DO NOTHING RETURNING id""")) {
+            insert.setString(1, doc.sourceSystem());
+            insert.setString(2, doc.sourceId());
+            insert.setString(3, doc.type().name());
+            insert.setString(4, doc.relatedSourceId());
+            insert.setString(5, doc.contractKey());
+            insert.setObject(6, closeId);
+            insert.setString(7, doc.billingAccount());
+            insert.setString(8, doc.currency());
+            insert.setBigDecimal(9, doc.amount());
+            insert.setTimestamp(10, Timestamp.from(doc.date()));
+            insert.setString(11, mapper.valueToTree(doc.lines()).toString());
+            try (ResultSet rows = insert.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    private static Long closeOfDelivery(Connection connection, String deliveryId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT close_id FROM billing_delivery WHERE id = ?")) {
+            select.setString(1, deliveryId);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? (Long) rows.getObject(1) : null;
+            }
+        }
+    }
+
+    // --- Stripe ---------------------------------------------------------------------------------------------------
+
+    private Document stripeInvoice(JsonNode invoice) {
+        String currency = currency(invoice);
+        List<Line> lines = new ArrayList<>();
+        for (JsonNode line : invoice.path("lines").path("data")) {
+            lines.add(new Line(line.path("id").asText(), metricOf(line.path("metadata"), line.path("description").asText()),
+                    line.path("description").asText(), major(currency, line.path("amount").asLong())));
+        }
+        JsonNode metadata = invoice.path("metadata");
+        return new Document("stripe", invoice.path("id").asText(), Type.INVOICE, null, text(metadata, "contract_key"),
+                text(metadata, "meterbridge_delivery"), invoice.path("customer").asText(), currency,
+                major(currency, invoice.path("total").asLong()),
+                seconds(invoice.path("status_transitions").path("finalized_at"), invoice.path("created")), lines);
+    }
+
+    private Document stripePayment(JsonNode invoice) {
+        String currency = currency(invoice);
+        JsonNode metadata = invoice.path("metadata");
+        return new Document("stripe", invoice.path("id").asText() + "-payment", Type.PAYMENT, invoice.path("id").asText(),
+                text(metadata, "contract_key"), text(metadata, "meterbridge_delivery"), invoice.path("customer").asText(),
+                currency, major(currency, invoice.path("amount_paid").asLong()),
+                seconds(invoice.path("status_transitions").path("paid_at"), invoice.path("created")), List.of());
+    }
+
+    private Document stripeCreditNote(JsonNode note) {
+        String currency = currency(note);
+        List<Line> lines = new ArrayList<>();
+        for (JsonNode line : note.path("lines").path("data")) {
+            lines.add(new Line(line.path("invoice_line_item").asText(line.path("id").asText()),
+                    metricOf(line.path("metadata"), line.path("description").asText()), line.path("description").asText(),
+                    major(currency, line.path("amount").asLong())));
+        }
+        return new Document("stripe", note.path("id").asText(), Type.CREDIT_MEMO, note.path("invoice").asText(),
+                text(note.path("metadata"), "contract_key"), null, note.path("customer").asText(), currency,
+                major(currency, note.path("total").asLong(note.path("amount").asLong())),
+                seconds(note.path("created"), note.path("created")), lines);
+    }
+
+    // --- Chargebee ------------------------------------------------------------------------------------------------
+
+    private Document chargebeeInvoice(JsonNode invoice) {
+        String currency = invoice.path("currency_code").asText().toUpperCase(Locale.ROOT);
+        List<Line> lines = new ArrayList<>();
+        for (JsonNode line : invoice.path("line_items")) {
+            lines.add(new Line(line.path("id").asText(), metricOf(line.path("metadata"), line.path("description").asText()),
+                    line.path("description").asText(), major(currency, line.path("amount").asLong())));
+        }
+        return new Document("chargebee", invoice.path("id").asText(), Type.INVOICE, null, null, null,
+                invoice.path("customer_id").asText(), currency, major(currency, invoice.path("total").asLong()),
+                seconds(invoice.path("date"), invoice.path("generated_at")), lines);
+    }
+
+    private Document chargebeePayment(JsonNode content) {
+        JsonNode invoice = content.path("invoice");
+        JsonNode transaction = content.path("transaction");
+        String currency = invoice.path("currency_code").asText(transaction.path("currency_code").asText()).toUpperCase(Locale.ROOT);
+        return new Document("chargebee", transaction.path("id").asText(invoice.path("id").asText() + "-payment"),
+                Type.PAYMENT, invoice.path("id").asText(), null, null,
+                invoice.path("customer_id").asText(transaction.path("customer_id").asText()), currency,
+                major(currency, transaction.path("amount").asLong(invoice.path("amount_paid").asLong())),
+                seconds(transaction.path("date"), invoice.path("paid_at")), List.of());
+    }
+
+    private Document chargebeeCreditNote(JsonNode note) {
+        String currency = note.path("currency_code").asText().toUpperCase(Locale.ROOT);
+        List<Line> lines = new ArrayList<>();
+        for (JsonNode line : note.path("line_items")) {
+            lines.add(new Line(line.path("id").asText(), metricOf(line.path("metadata"), line.path("description").asText()),
+                    line.path("description").asText(), major(currency, line.path("amount").asLong())));
+        }
+        return new Document("chargebee", note.path("id").asText(), Type.CREDIT_MEMO,
+                note.path("reference_invoice_id").asText(), null, null, note.path("customer_id").asText(), currency,
+                major(currency, note.path("total").asLong()), seconds(note.path("date"), note.path("generated_at")), lines);
+    }
+
+    // --- helpers --------------------------------------------------------------------------------------------------
+
+    /** The metric of a line: its metadata when the platform keeps it, else the "metric: ..." description we wrote. */
+    static String metricOf(JsonNode metadata, String description) {
+        if (metadata.hasNonNull("metric")) {
+            return metadata.get("metric").asText();
+        }
+        int colon = description.indexOf(':');
+        return colon > 0 ? description.substring(0, colon).trim() : null;
+    }
+
+    private static String currency(JsonNode object) {
+        return object.path("currency").asText().toUpperCase(Locale.ROOT);
+    }
+
+    private BigDecimal major(String currency, long minor) {
+        return BigDecimal.valueOf(minor).movePointLeft(prices.books().currency(currency).scale());
+    }
+
+    private static Instant seconds(JsonNode value, JsonNode fallback) {
+        JsonNode chosen = value.isNumber() ? value : fallback;
+        return chosen.isNumber() ? Instant.ofEpochSecond(chosen.asLong()) : Instant.now();
+    }
+
+    private static String text(JsonNode node, String field) {
+        return node.hasNonNull(field) ? node.get(field).asText() : null;
+    }
+}
