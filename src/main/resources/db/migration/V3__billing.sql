@@ -46,19 +46,34 @@ CREATE TABLE rated_charge (
     UNIQUE (close_id, line_no)
 );
 
--- Usage summaries sent to a platform that rates (platform rates): one per metric and day, or per period for
--- metrics that do not add up (MAX, UNIQUE_COUNT, LATEST).
+-- A day of a platform-rated contract reported to its platform (days of its time zone), once.
+CREATE TABLE usage_report (
+    id           bigserial   UNIQUE NOT NULL,
+    contract_key text        NOT NULL,
+    day_start    timestamptz NOT NULL,
+    day_end      timestamptz NOT NULL,
+    reported_at  timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (contract_key, day_start)
+);
+
+-- Usage quantities sent to a platform that rates (platform rates): per metric and day as each day ends (report_id),
+-- and at period close (close_id) the metrics that do not add up (MAX, UNIQUE_COUNT, LATEST) plus any usage that
+-- arrived after its day was reported.
 CREATE TABLE usage_summary (
     id               bigserial PRIMARY KEY,
-    close_id         bigint      NOT NULL REFERENCES period_close (id),
+    contract_key     text        NOT NULL,
+    close_id         bigint      REFERENCES period_close (id),
+    report_id        bigint      REFERENCES usage_report (id),
     metric           text        NOT NULL,
     window_start     timestamptz NOT NULL,
     window_end       timestamptz NOT NULL,
     quantity         numeric     NOT NULL,
     platform_ref     text        NOT NULL,
     identifier       text        NOT NULL UNIQUE,
-    schema_refs      text[]      NOT NULL
+    schema_refs      text[]      NOT NULL,
+    CHECK ((close_id IS NULL) <> (report_id IS NULL))
 );
+CREATE INDEX usage_summary_contract ON usage_summary (contract_key, metric, window_start);
 
 -- Lineage: the hourly aggregates a charge or summary came from (usage_hourly's key and what it held at close).
 CREATE TABLE charge_source (
@@ -86,7 +101,8 @@ CREATE TABLE credit_drawdown (
 -- key derived from it.
 CREATE TABLE billing_delivery (
     id            text        PRIMARY KEY,
-    close_id      bigint      NOT NULL REFERENCES period_close (id),
+    close_id      bigint      REFERENCES period_close (id),
+    report_id     bigint      REFERENCES usage_report (id),
     target        text        NOT NULL,
     kind          text        NOT NULL,
     payload       jsonb       NOT NULL,
@@ -96,7 +112,9 @@ CREATE TABLE billing_delivery (
     last_error    text,
     created_at    timestamptz NOT NULL DEFAULT now(),
     published_at  timestamptz,
-    delivered_at  timestamptz
+    delivered_at  timestamptz,
+    contract_key  text        NOT NULL,
+    CHECK ((close_id IS NULL) <> (report_id IS NULL))
 );
 CREATE INDEX billing_delivery_unpublished ON billing_delivery (created_at) WHERE published_at IS NULL;
 

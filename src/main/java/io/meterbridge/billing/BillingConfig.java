@@ -20,6 +20,18 @@ public interface BillingConfig {
     @WithDefault("1m")
     String closeInterval();
 
+    /** How often the usage-report route sends ended days of platform-rated contracts. */
+    @WithDefault("5m")
+    String usageReportInterval();
+
+    /** How long after a day ends it is reported (events of the day still arriving). */
+    @WithDefault("PT1H")
+    Duration usageReportDelay();
+
+    /** How far back unreported days are looked for (Stripe takes meter events up to 35 days old). */
+    @WithDefault("P30D")
+    Duration usageReportLookback();
+
     /** How often the outbox publishes deliveries written by period close. */
     @WithDefault("1s")
     String outboxInterval();

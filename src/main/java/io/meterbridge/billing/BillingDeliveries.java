@@ -67,8 +67,7 @@ public class BillingDeliveries {
     public int publishPending() throws Exception {
         List<DeliveryMessage> pending = new ArrayList<>();
         try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement("""
-                SELECT d.id, d.target, d.kind, p.contract_key, d.payload::text FROM billing_delivery d
-                JOIN period_close p ON p.id = d.close_id
+                SELECT d.id, d.target, d.kind, d.contract_key, d.payload::text FROM billing_delivery d
                 WHERE d.status = 'PENDING'
                   AND (d.published_at IS NULL OR d.published_at < now() - make_interval(secs => ?))
                 ORDER BY d.created_at LIMIT 500""")) {

@@ -27,16 +27,19 @@ final class DocumentBuilder {
 
     private final Contract contract;
     private final BillingPeriod period;
-    private final long closeId;
+    private final Long closeId;
+    private final Long reportId;
     private final List<Charge> charges = new ArrayList<>();
     private final List<Summary> usage = new ArrayList<>();
     private String currency;
     private BigDecimal total = BigDecimal.ZERO;
 
-    DocumentBuilder(Contract contract, BillingPeriod period, long closeId) {
+    /** For a period close (closeId) or a daily usage report (reportId; period = the day). */
+    DocumentBuilder(Contract contract, BillingPeriod period, Long closeId, Long reportId) {
         this.contract = contract;
         this.period = period;
         this.closeId = closeId;
+        this.reportId = reportId;
     }
 
     int lineCount() {
@@ -76,7 +79,11 @@ final class DocumentBuilder {
         }
         ObjectNode payload = mapper.createObjectNode();
         payload.put("contractKey", contract.key());
-        payload.put("closeId", closeId);
+        if (closeId != null) {
+            payload.put("closeId", closeId);
+        } else {
+            payload.put("reportId", reportId);
+        }
         payload.put("periodStart", period.start().getEpochSecond());
         payload.put("periodEnd", period.end().getEpochSecond());
         Kind kind;
@@ -93,7 +100,7 @@ final class DocumentBuilder {
             default -> throw new IllegalStateException("contract " + contract.key() + " bills in '"
                     + contract.billingSystem() + "': there is a connector for stripe and chargebee only");
         }
-        String id = system + "-" + (hubRates ? "invoice" : "usage") + "-" + root;
+        String id = system + "-" + (hubRates ? "invoice" : "usage") + "-" + (reportId != null ? "d" : "") + root;
         if (hubRates) {
             payload.put("currency", currency);
             payload.put("description", "Usage of contract " + contract.key() + ", " + day);

@@ -55,7 +55,7 @@ import org.jboss.logging.Logger;
 public class PeriodCloseService {
 
     private static final Logger LOG = Logger.getLogger(PeriodCloseService.class);
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
+    static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
 
     public record Closed(long closeId, String contractKey, Instant periodStart, Instant periodEnd, boolean created,
             String billingSystem, String billingMode, String currency, BigDecimal total, List<String> deliveries) {
@@ -127,10 +127,7 @@ public class PeriodCloseService {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
-                    lock.setString(1, "period-close:" + contractKey);
-                    lock.executeQuery().close();
-                }
+                lockContract(connection, contractKey);
                 Optional<Long> closeId = claim(connection, contract, period, closedBy);
                 if (closeId.isEmpty()) {
                     connection.rollback();
@@ -199,8 +196,16 @@ public class PeriodCloseService {
     }
 
     /** One hourly aggregate row of the period, as read at close. */
-    private record Bucket(String subject, long contractId, Instant start, BigDecimal quantity, long events,
+    record Bucket(String subject, long contractId, Instant start, BigDecimal quantity, long events,
             Instant latestTime) {
+    }
+
+    /** Serializes close and daily reports of one contract (credits, reported quantities). */
+    static void lockContract(Connection connection, String contractKey) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+            lock.setString(1, "billing:" + contractKey);
+            lock.executeQuery().close();
+        }
     }
 
     private Closed rateAndWrite(Connection connection, long closeId, Contract contract, BillingPeriod period,
@@ -208,7 +213,7 @@ public class PeriodCloseService {
         MasterData data = masterData.current();
         List<ContractMetric> metrics = contract.metrics().values().stream()
                 .sorted(Comparator.comparing(ContractMetric::metric)).toList();
-        DocumentBuilder document = new DocumentBuilder(contract, period, closeId);
+        DocumentBuilder document = new DocumentBuilder(contract, period, closeId, null);
         BigDecimal credits = contract.prepaidCredits() == null ? BigDecimal.ZERO
                 : contract.prepaidCredits().subtract(creditsDrawn(connection, contract.key()));
         for (ContractMetric metric : metrics) {
@@ -233,15 +238,16 @@ public class PeriodCloseService {
                     document.charge(lineNo, metric.metric(), price, line, rule);
                 }
             } else {
-                for (Summary summary : summaries(connection, contractIds, metric, period, aggregation, buckets, contract)) {
-                    insertSummary(connection, closeId, summary, schemaRefs);
+                for (Summary summary : closeSummaries(connection, contractIds, metric, period, aggregation, buckets,
+                        contract, closeId)) {
+                    insertSummary(connection, contract.key(), closeId, null, summary, schemaRefs);
                     document.usage(summary);
                 }
             }
         }
         List<String> deliveries = new ArrayList<>();
         for (BillingDelivery delivery : document.deliveries(mapper)) {
-            insertDelivery(connection, closeId, delivery);
+            insertDelivery(connection, closeId, null, delivery);
             deliveries.add(delivery.id());
         }
         try (PreparedStatement update = connection.prepareStatement(
@@ -255,7 +261,7 @@ public class PeriodCloseService {
                 contract.billingMode().name(), document.currency(), document.total(), deliveries);
     }
 
-    private static List<Bucket> buckets(Connection connection, long[] contractIds, String metric, BillingPeriod period)
+    static List<Bucket> buckets(Connection connection, long[] contractIds, String metric, BillingPeriod period)
             throws SQLException {
         List<Bucket> buckets = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("""
@@ -298,7 +304,7 @@ public class PeriodCloseService {
         return windowQuantity(connection, contractIds, metric, period.start(), period.end(), aggregation, buckets);
     }
 
-    private static BigDecimal windowQuantity(Connection connection, long[] contractIds, String metric, Instant from,
+    static BigDecimal windowQuantity(Connection connection, long[] contractIds, String metric, Instant from,
             Instant to, Aggregation aggregation, List<Bucket> all) throws SQLException {
         List<Bucket> buckets = all.stream().filter(b -> !b.start().isBefore(from) && b.start().isBefore(to)).toList();
         return switch (aggregation) {
@@ -321,7 +327,7 @@ public class PeriodCloseService {
     }
 
     /** The schema versions (source:type/vN) of the events behind a metric's period usage. */
-    private static String[] schemaRefs(Connection connection, long[] contractIds, String metric, BillingPeriod period)
+    static String[] schemaRefs(Connection connection, long[] contractIds, String metric, BillingPeriod period)
             throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
                 SELECT DISTINCT schema_ref FROM metered_event
@@ -342,31 +348,79 @@ public class PeriodCloseService {
             String identifier, Instant timestamp) {
     }
 
-    private static List<Summary> summaries(Connection connection, long[] contractIds, ContractMetric metric,
-            BillingPeriod period, Aggregation aggregation, List<Bucket> buckets, Contract contract) throws SQLException {
-        String prefix = "mb-" + DeliveryIds.safe(contract.key()) + "-" + DeliveryIds.safe(metric.metric()) + "-";
-        ZoneId zone = contract.timeZone();
+    /**
+     * Platform rates at close: days whose usage grew after they were reported (late events) get a correction for the
+     * difference; metrics that do not add up are sent once for the whole period. Both are timestamped in the
+     * period's last second, so the platform bills them in this period.
+     */
+    private static List<Summary> closeSummaries(Connection connection, long[] contractIds, ContractMetric metric,
+            BillingPeriod period, Aggregation aggregation, List<Bucket> buckets, Contract contract, long closeId)
+            throws SQLException {
+        String prefix = summaryPrefix(contract, metric);
+        Instant stamp = period.end().minusSeconds(1);
         List<Summary> summaries = new ArrayList<>();
-        if (aggregation == Aggregation.SUM || aggregation == Aggregation.COUNT) {
-            TreeMap<Instant, BigDecimal> days = new TreeMap<>();
-            for (Bucket bucket : buckets) {
-                Instant day = bucket.start().atZone(zone).truncatedTo(ChronoUnit.DAYS).toInstant();
-                days.merge(day, bucket.quantity(), BigDecimal::add);
-            }
-            for (Map.Entry<Instant, BigDecimal> day : days.entrySet()) {
-                Instant end = day.getKey().atZone(zone).plusDays(1).toInstant();
-                summaries.add(new Summary(metric.metric(), metric.platformPriceRef(), day.getKey(),
-                        end.isAfter(period.end()) ? period.end() : end, UsageQuery.plain(day.getValue()),
-                        prefix + DAY.format(day.getKey().atZone(zone)), day.getKey()));
+        if (additive(aggregation)) {
+            Map<Instant, BigDecimal> reported = reported(connection, contract.key(), metric.metric(), period);
+            for (Map.Entry<Instant, BigDecimal> day : daily(buckets, contract.timeZone()).entrySet()) {
+                BigDecimal delta = day.getValue().subtract(reported.getOrDefault(day.getKey(), BigDecimal.ZERO));
+                if (delta.signum() > 0) {
+                    String id = prefix + DAY.format(day.getKey().atZone(contract.timeZone()))
+                            + (reported.containsKey(day.getKey()) ? "-c" + closeId : "");
+                    summaries.add(new Summary(metric.metric(), metric.platformPriceRef(), day.getKey(),
+                            dayEnd(day.getKey(), contract.timeZone(), period), UsageQuery.plain(delta), id, stamp));
+                }
             }
         } else if (!buckets.isEmpty()) {
             BigDecimal quantity = windowQuantity(connection, contractIds, metric.metric(), period.start(), period.end(),
                     aggregation, buckets);
             summaries.add(new Summary(metric.metric(), metric.platformPriceRef(), period.start(), period.end(),
-                    UsageQuery.plain(quantity), prefix + "p" + DAY.format(period.start().atZone(zone)),
-                    period.end().minusSeconds(1)));
+                    UsageQuery.plain(quantity), prefix + "p" + DAY.format(period.start().atZone(contract.timeZone())),
+                    stamp));
         }
         return summaries;
+    }
+
+    static boolean additive(Aggregation aggregation) {
+        return aggregation == Aggregation.SUM || aggregation == Aggregation.COUNT;
+    }
+
+    static String summaryPrefix(Contract contract, ContractMetric metric) {
+        return "mb-" + DeliveryIds.safe(contract.key()) + "-" + DeliveryIds.safe(metric.metric()) + "-";
+    }
+
+    /** The buckets' quantities per day of the zone. */
+    static TreeMap<Instant, BigDecimal> daily(List<Bucket> buckets, ZoneId zone) {
+        TreeMap<Instant, BigDecimal> days = new TreeMap<>();
+        for (Bucket bucket : buckets) {
+            days.merge(bucket.start().atZone(zone).truncatedTo(ChronoUnit.DAYS).toInstant(), bucket.quantity(),
+                    BigDecimal::add);
+        }
+        return days;
+    }
+
+    private static Instant dayEnd(Instant day, ZoneId zone, BillingPeriod period) {
+        Instant end = day.atZone(zone).plusDays(1).toInstant();
+        return end.isAfter(period.end()) ? period.end() : end;
+    }
+
+    /** What was already sent per day of a metric (daily reports and earlier corrections). */
+    private static Map<Instant, BigDecimal> reported(Connection connection, String contractKey, String metric,
+            BillingPeriod period) throws SQLException {
+        Map<Instant, BigDecimal> reported = new TreeMap<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT window_start, sum(quantity) FROM usage_summary
+                WHERE contract_key = ? AND metric = ? AND window_start >= ? AND window_start < ? GROUP BY 1""")) {
+            select.setString(1, contractKey);
+            select.setString(2, metric);
+            select.setTimestamp(3, Timestamp.from(period.start()));
+            select.setTimestamp(4, Timestamp.from(period.end()));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    reported.put(rows.getTimestamp(1).toInstant(), rows.getBigDecimal(2));
+                }
+            }
+        }
+        return reported;
     }
 
     private static BigDecimal creditsDrawn(Connection connection, String contractKey) throws SQLException {
@@ -415,31 +469,37 @@ public class PeriodCloseService {
         }
     }
 
-    private static void insertSummary(Connection connection, long closeId, Summary summary, String[] schemaRefs)
-            throws SQLException {
+    static void insertSummary(Connection connection, String contractKey, Long closeId, Long reportId, Summary summary,
+            String[] schemaRefs) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO usage_summary (close_id, metric, window_start, window_end, quantity, platform_ref, identifier,
-                  schema_refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
-            insert.setLong(1, closeId);
-            insert.setString(2, summary.metric());
-            insert.setTimestamp(3, Timestamp.from(summary.windowStart()));
-            insert.setTimestamp(4, Timestamp.from(summary.windowEnd()));
-            insert.setBigDecimal(5, summary.quantity());
-            insert.setString(6, summary.platformRef());
-            insert.setString(7, summary.identifier());
-            insert.setArray(8, connection.createArrayOf("text", schemaRefs));
+                INSERT INTO usage_summary (contract_key, close_id, report_id, metric, window_start, window_end, quantity,
+                  platform_ref, identifier, schema_refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            insert.setString(1, contractKey);
+            insert.setObject(2, closeId);
+            insert.setObject(3, reportId);
+            insert.setString(4, summary.metric());
+            insert.setTimestamp(5, Timestamp.from(summary.windowStart()));
+            insert.setTimestamp(6, Timestamp.from(summary.windowEnd()));
+            insert.setBigDecimal(7, summary.quantity());
+            insert.setString(8, summary.platformRef());
+            insert.setString(9, summary.identifier());
+            insert.setArray(10, connection.createArrayOf("text", schemaRefs));
             insert.executeUpdate();
         }
     }
 
-    private static void insertDelivery(Connection connection, long closeId, BillingDelivery delivery) throws SQLException {
+    static void insertDelivery(Connection connection, Long closeId, Long reportId, BillingDelivery delivery)
+            throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO billing_delivery (id, close_id, target, kind, payload) VALUES (?, ?, ?, ?, ?::jsonb)""")) {
+                INSERT INTO billing_delivery (id, close_id, report_id, contract_key, target, kind, payload)
+                VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)""")) {
             insert.setString(1, delivery.id());
-            insert.setLong(2, closeId);
-            insert.setString(3, delivery.target());
-            insert.setString(4, delivery.kind().name());
-            insert.setString(5, delivery.payload().toString());
+            insert.setObject(2, closeId);
+            insert.setObject(3, reportId);
+            insert.setString(4, delivery.contractKey());
+            insert.setString(5, delivery.target());
+            insert.setString(6, delivery.kind().name());
+            insert.setString(7, delivery.payload().toString());
             insert.executeUpdate();
         }
     }
@@ -476,7 +536,7 @@ public class PeriodCloseService {
     }
 
     /** The version in force at {@code at}; before the first version, the first one (a contract starting mid-period). */
-    private static Contract versionCovering(List<Contract> versions, Instant at) {
+    static Contract versionCovering(List<Contract> versions, Instant at) {
         Contract chosen = versions.get(0);
         for (Contract version : versions) {
             if (!version.validFrom().isAfter(at)) {
