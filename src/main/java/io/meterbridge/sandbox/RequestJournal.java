@@ -20,7 +20,8 @@ public final class RequestJournal {
 
     /** Headers worth keeping; anything else (cookies, proxies' headers) is not recorded. */
     private static final List<String> KEPT_HEADERS = List.of("authorization", "content-type", "idempotency-key",
-            "chargebee-idempotency-key", "stripe-version", "stripe-account", "user-agent", "accept");
+            "chargebee-idempotency-key", "stripe-version", "stripe-account", "user-agent", "accept", "prefer",
+            "x-netsuite-idempotency-key");
 
     /** One recorded request. {@code params} are the decoded form or query parameters, as nested JSON. */
     public record Entry(long seq, Instant at, String method, String path, String query, Map<String, String> headers,

@@ -73,8 +73,12 @@ public final class SandboxPipeline {
                     "Idempotency keys must be 1 to " + dialect.maxIdempotencyKeyLength() + " characters long.",
                     null), false, null);
         }
-        if (operation.validator() != null) {
-            var violation = operation.validator().validate(request.params());
+        if (operation.validator() != null || operation.check() != null) {
+            var violation = operation.validator() != null ? operation.validator().validate(request.params())
+                    : java.util.Optional.<SpecValidator.Violation>empty();
+            if (violation.isEmpty() && operation.check() != null) {
+                violation = operation.check().apply(request);
+            }
             if (violation.isPresent()) {
                 stats.rejectedValidation.incrementAndGet();
                 return finish(request, key, dialect.error(400, ErrorKind.INVALID_REQUEST, code(violation.get()),

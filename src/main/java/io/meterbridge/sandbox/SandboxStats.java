@@ -15,6 +15,13 @@ public final class SandboxStats {
     public final AtomicLong idempotentReplays = new AtomicLong();
     public final AtomicLong idempotencyErrors = new AtomicLong();
     public final AtomicLong effects = new AtomicLong();
+    /** Vendor-specific values added to the snapshot (e.g. NetSuite's highest concurrency), sorted by name. */
+    private final Map<String, java.util.function.LongSupplier> gauges = new java.util.concurrent.ConcurrentSkipListMap<>();
+
+    /** Adds a vendor-specific value to {@link #snapshot()}. */
+    public void gauge(String name, java.util.function.LongSupplier value) {
+        gauges.put(name, value);
+    }
 
     public Map<String, Long> snapshot() {
         Map<String, Long> out = new LinkedHashMap<>();
@@ -26,6 +33,7 @@ public final class SandboxStats {
         out.put("idempotentReplays", idempotentReplays.get());
         out.put("idempotencyErrors", idempotencyErrors.get());
         out.put("effects", effects.get());
+        gauges.forEach((name, value) -> out.put(name, value.getAsLong()));
         return out;
     }
 }

@@ -1,0 +1,54 @@
+package io.meterbridge.erp;
+
+import java.time.Duration;
+
+/**
+ * A failed ERP call, thrown by every ERP connector (NetSuite, Business Central...). {@link #retryable()} tells the
+ * caller (a Camel route) whether redelivering the same request later may succeed: true for throttling (429, the ERP's
+ * request-limit errors), 5xx and I/O failures after the connector's own bounded retries; false for a request the ERP
+ * rejected (4xx other than 429/408), which needs a fix, not a retry.
+ */
+public class ErpException extends RuntimeException {
+
+    private final boolean retryable;
+    private final int status;
+    private final Duration retryAfter;
+    private final String errorCode;
+
+    /**
+     * @param status     the HTTP status of the last answer, 0 when none came (I/O failure, timeout)
+     * @param errorCode  the ERP's own error code (e.g. NetSuite's {@code o:errorCode}), may be null
+     * @param retryAfter how long the ERP asked to wait (Retry-After), may be null
+     */
+    public ErpException(String message, boolean retryable, int status, String errorCode, Duration retryAfter,
+            Throwable cause) {
+        super(message, cause);
+        this.retryable = retryable;
+        this.status = status;
+        this.errorCode = errorCode;
+        this.retryAfter = retryAfter;
+    }
+
+    public ErpException(String message, boolean retryable, int status) {
+        this(message, retryable, status, null, null, null);
+    }
+
+    public boolean retryable() {
+        return retryable;
+    }
+
+    /** HTTP status of the last answer, 0 when no answer came. */
+    public int status() {
+        return status;
+    }
+
+    /** The wait the ERP asked for, or null. */
+    public Duration retryAfter() {
+        return retryAfter;
+    }
+
+    /** The ERP's error code, or null. */
+    public String errorCode() {
+        return errorCode;
+    }
+}
