@@ -1,0 +1,100 @@
+package io.meterbridge.erp;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.meterbridge.erp.ErpPostings.PostingMessage;
+import io.meterbridge.erp.netsuite.NetSuiteConnector;
+import io.meterbridge.erp.netsuite.NsCreditMemo;
+import io.meterbridge.erp.netsuite.NsCustomer;
+import io.meterbridge.erp.netsuite.NsInvoice;
+import io.meterbridge.erp.netsuite.NsItemLine;
+import io.meterbridge.erp.netsuite.NsJournalEntry;
+import io.meterbridge.erp.netsuite.NsPayment;
+import io.meterbridge.erp.netsuite.NsRef;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Named;
+import org.apache.camel.Exchange;
+
+/**
+ * Turns an ERP posting into NetSuite records (route netsuite-posting): the customer upserted by external id, then the
+ * invoice, credit memo (transformed from its invoice), customer payment or journal entry, each with the posting's
+ * deterministic external id, so a retry upserts instead of duplicating. Only the policy's fields are sent.
+ */
+@Named("netSuitePosting")
+@ApplicationScoped
+public class NetSuitePosting {
+
+    private final NetSuiteConnector netSuite;
+
+    public NetSuitePosting(NetSuiteConnector netSuite) {
+        this.netSuite = netSuite;
+    }
+
+    public String upsertCustomer(Exchange exchange) {
+        JsonNode p = posting(exchange).payload();
+        JsonNode customer = p.path("customer");
+        return netSuite.upsertCustomer(new NsCustomer(customer.path("externalId").asText(),
+                customer.path("name").asText(), null, null, NsRef.id(p.path("legalEntity").asText()), null, null, null));
+    }
+
+    public String post(Exchange exchange) {
+        PostingMessage posting = posting(exchange);
+        JsonNode p = posting.payload();
+        String id = p.path("externalId").asText();
+        NsRef customer = NsRef.external(p.path("customer").path("externalId").asText());
+        LocalDate date = LocalDate.parse(p.path("date").asText());
+        NsRef entity = NsRef.id(p.path("legalEntity").asText());
+        String memo = p.path("memo").asText();
+        return switch (posting.kind()) {
+            case "INVOICE" -> netSuite.upsertInvoice(new NsInvoice(id, customer, date, null, null, entity, null, null,
+                    null, null, NsRef.id(p.path("receivablesAccount").asText()), memo, null, null, null, items(p)));
+            case "CREDIT_MEMO" -> netSuite.creditMemoFromInvoice(p.path("relatedExternalId").asText(),
+                    new NsCreditMemo(id, date, memo, null, null, items(p)));
+            case "PAYMENT" -> {
+                BigDecimal amount = new BigDecimal(p.path("amount").asText());
+                yield netSuite.createCustomerPayment(new NsPayment(id, customer, date, amount, null, entity,
+                        NsRef.id(p.path("cashAccount").asText()), null, null, memo,
+                        List.of(new NsPayment.Application(NsRef.external(p.path("relatedExternalId").asText()), amount))));
+            }
+            case "ACCRUAL", "ACCRUAL_REVERSAL" -> netSuite.createJournalEntry(new NsJournalEntry(id, date, entity, null,
+                    memo, null, null, null, journal(p, customer)));
+            default -> throw new IllegalArgumentException("unknown ERP posting kind " + posting.kind());
+        };
+    }
+
+    private static List<NsItemLine> items(JsonNode p) {
+        List<NsItemLine> items = new ArrayList<>();
+        for (JsonNode line : p.path("lines")) {
+            items.add(new NsItemLine(ref(line, "item"), null, null, new BigDecimal(line.path("amount").asText()),
+                    line.path("description").asText(), null, ref(line, "department"), ref(line, "class")));
+        }
+        return items;
+    }
+
+    private static List<NsJournalEntry.Line> journal(JsonNode p, NsRef customer) {
+        List<NsJournalEntry.Line> lines = new ArrayList<>();
+        for (JsonNode line : p.path("journal")) {
+            lines.add(new NsJournalEntry.Line(NsRef.id(line.path("account").asText()), decimal(line, "debit"),
+                    decimal(line, "credit"), line.path("description").asText(line.path("memo").asText(null)), customer,
+                    ref(line, "department"), ref(line, "class")));
+        }
+        return lines;
+    }
+
+    private static BigDecimal decimal(JsonNode line, String field) {
+        return line.hasNonNull(field) ? new BigDecimal(line.get(field).asText()) : null;
+    }
+
+    private static NsRef ref(JsonNode line, String field) {
+        return line.hasNonNull(field) ? NsRef.id(line.get(field).asText()) : null;
+    }
+
+    private static PostingMessage posting(Exchange exchange) {
+        return exchange.getProperty(ErpPostings.POSTING, PostingMessage.class);
+    }
+}
