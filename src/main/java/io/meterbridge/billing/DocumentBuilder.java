@@ -48,7 +48,7 @@ final class DocumentBuilder {
 
     void charge(int lineNo, String metric, PriceVersion price, ChargeLine line, CurrencyRule rule) {
         if (currency != null && !currency.equals(price.currency())) {
-            throw new IllegalStateException("contract " + contract.key() + " prices its metrics in " + currency
+            throw new IllegalArgumentException("contract " + contract.key() + " prices its metrics in " + currency
                     + " and " + price.currency() + ": one invoice has one currency");
         }
         currency = price.currency();
@@ -58,6 +58,13 @@ final class DocumentBuilder {
 
     void usage(Summary summary) {
         usage.add(summary);
+    }
+
+    /** The charged amount per metric (usage, overage and true-up less credits): what an accrual recognises. */
+    java.util.Map<String, BigDecimal> amountsByMetric() {
+        java.util.Map<String, BigDecimal> amounts = new java.util.TreeMap<>();
+        charges.forEach(c -> amounts.merge(c.metric(), c.line().amount(), BigDecimal::add));
+        return amounts;
     }
 
     String currency() {
@@ -97,7 +104,7 @@ final class DocumentBuilder {
                 payload.put("subscriptionId", contract.billingSubscriptionId());
                 kind = hubRates ? Kind.CHARGEBEE_INVOICE : Kind.CHARGEBEE_USAGES;
             }
-            default -> throw new IllegalStateException("contract " + contract.key() + " bills in '"
+            default -> throw new IllegalArgumentException("contract " + contract.key() + " bills in '"
                     + contract.billingSystem() + "': there is a connector for stripe and chargebee only");
         }
         String id = system + "-" + (hubRates ? "invoice" : "usage") + "-" + (reportId != null ? "d" : "") + root;

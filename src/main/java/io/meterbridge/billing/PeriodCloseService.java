@@ -65,11 +65,13 @@ public class PeriodCloseService {
     private final MasterDataStore masterData;
     private final PriceBookStore prices;
     private final ObjectMapper mapper;
+    private final io.meterbridge.erp.ErpPostings erpPostings;
     private final Counter closed;
     private final Counter failures;
 
     public PeriodCloseService(DataSource dataSource, MasterDataStore masterData, PriceBookStore prices,
-            ObjectMapper mapper, MeterRegistry registry) {
+            ObjectMapper mapper, MeterRegistry registry, io.meterbridge.erp.ErpPostings erpPostings) {
+        this.erpPostings = erpPostings;
         this.dataSource = dataSource;
         this.masterData = masterData;
         this.prices = prices;
@@ -244,6 +246,11 @@ public class PeriodCloseService {
                     document.usage(summary);
                 }
             }
+        }
+        if (contract.billingMode() == BillingMode.HUB_RATES && document.currency() != null) {
+            // Accrued revenue for the unbilled usage, posted before the invoice and reversed when it posts.
+            erpPostings.accrualAtClose(connection, closeId, contract, period, document.amountsByMetric(),
+                    document.currency(), data);
         }
         List<String> deliveries = new ArrayList<>();
         for (BillingDelivery delivery : document.deliveries(mapper)) {

@@ -81,8 +81,10 @@ public class StripeDocuments {
         for (JsonNode usage : p.path("usages")) {
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("event_name", usage.path("platformRef").asText());
-            params.put("payload", Map.of("stripe_customer_id", p.path("customer").asText(),
-                    "value", usage.path("quantity").asText()));
+            // Stripe meters take whole numbers: a fractional quantity (GB from bytes) is rounded up, never down.
+            String value = new java.math.BigDecimal(usage.path("quantity").asText())
+                    .setScale(0, java.math.RoundingMode.CEILING).toPlainString();
+            params.put("payload", Map.of("stripe_customer_id", p.path("customer").asText(), "value", value));
             params.put("identifier", usage.path("identifier").asText());
             params.put("timestamp", usage.path("timestamp").asLong());
             calls.add(VendorCall.post("/v1/billing/meter_events", params, usage.path("identifier").asText()));

@@ -33,9 +33,11 @@ public class TopicProvisioner implements OnCamelContextStarting {
     private final HubConfig.Topics topics;
     private final NotificationsConfig notifications;
     private final String bootstrapServers;
+    private final String erpPostingsTopic;
 
-    public TopicProvisioner(HubConfig config, NotificationsConfig notifications,
+    public TopicProvisioner(HubConfig config, NotificationsConfig notifications, io.meterbridge.erp.ErpConfig erp,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.erpPostingsTopic = erp.postingsTopic();
         this.topics = config.topics();
         this.notifications = notifications;
         this.bootstrapServers = bootstrapServers;
@@ -60,7 +62,8 @@ public class TopicProvisioner implements OnCamelContextStarting {
                 topic(topics.deadLetter(), topics.deadLetterRetention().toMillis()),
                 topic(topics.billingDeliveries(), topics.eventRetention().toMillis()),
                 topic(topics.billingDeadLetter(), topics.deadLetterRetention().toMillis()),
-                topic(notifications.topic(), notifications.retention().toMillis()));
+                topic(notifications.topic(), notifications.retention().toMillis()),
+                topic(erpPostingsTopic, topics.eventRetention().toMillis()));
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(props)) {

@@ -13,6 +13,10 @@ public interface ErpConfig {
     @WithDefault("meterbridge.erp.postings")
     String postingsTopic();
 
+    /** How often the outbox publishes pending postings (erp-outbox). */
+    @WithDefault("1s")
+    String outboxInterval();
+
     @WithDefault("meterbridge-erp-sync")
     String consumerGroup();
 

@@ -22,6 +22,10 @@ public interface WebhookConfig {
     /** Basic-auth password of Chargebee's webhook. Secret: HUB_CHARGEBEE_WEBHOOK_PASSWORD in prod, never logged. */
     String chargebeePassword();
 
+    /** How often the polling fallback lists the platforms' events (billing-documents-poll). */
+    @WithDefault("5m")
+    String pollInterval();
+
     /** How far back the polling fallback lists platform events. */
     @WithDefault("P3D")
     Duration pollLookback();

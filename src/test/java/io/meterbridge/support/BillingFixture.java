@@ -25,8 +25,15 @@ public final class BillingFixture {
     /** A tenant with a billing account and a contract, valid from 2026-01-01, monthly from the 1st, UTC. */
     public static void contract(String tenant, String system, String account, String mode, String subscription,
             BigDecimal prepaidCredits, Map<String, BigDecimal> committed, String... metrics) {
+        contract(tenant, "netsuite", system, account, mode, subscription, prepaidCredits, committed, metrics);
+    }
+
+    /** The same, with the ERP the customer posts to (netsuite, business-central); its ERP customer is ERP-tenant. */
+    public static void contract(String tenant, String erp, String system, String account, String mode,
+            String subscription, BigDecimal prepaidCredits, Map<String, BigDecimal> committed, String... metrics) {
         admin().body(Map.of("tenant", tenant, "crmAccountId", "crm-" + tenant, "billingSystem", system,
-                "billingAccountId", account, "currency", "USD", "timeZone", "UTC", "validFrom", "2026-01-01T00:00:00Z"))
+                "billingAccountId", account, "erpSystem", erp, "erpCustomerId", erpCustomer(tenant), "currency", "USD",
+                "timeZone", "UTC", "validFrom", "2026-01-01T00:00:00Z"))
                 .post("/api/v1/admin/customers").then().statusCode(200);
         List<Map<String, Object>> terms = new ArrayList<>();
         for (String metric : metrics) {
@@ -59,6 +66,10 @@ public final class BillingFixture {
     public static final Map<String, String> PRICE_VERSIONS = Map.of("api_requests", "api-requests-2026-v1",
             "active_users", "active-users-2026-v1", "storage_gb_peak", "storage-2026-v1",
             "feature_runs", "feature-runs-2026-v1");
+
+    public static String erpCustomer(String tenant) {
+        return "ERP-" + tenant;
+    }
 
     public static String contractKey(String tenant) {
         return "contract-" + tenant;
@@ -156,5 +167,36 @@ public final class BillingFixture {
         return RestAssured.given().auth().preemptive().basic("test_meterbridge_sandbox", "")
                 .queryParam("customer_id[is]", customer).get("/sandbox/chargebee/api/v2/invoices").then().statusCode(200)
                 .extract().jsonPath();
+    }
+
+    /** Posts a Stripe event to the hub's webhook, signed as Stripe signs it with the sandbox's endpoint secret. */
+    public static io.restassured.response.Response stripeWebhook(String payload, String secret) {
+        long t = java.time.Instant.now().getEpochSecond();
+        String signature = java.util.HexFormat.of().formatHex(hmac(secret, t + "." + payload));
+        return RestAssured.given().contentType(ContentType.JSON).header("Stripe-Signature", "t=" + t + ",v1=" + signature)
+                .body(payload).post("/api/v1/webhooks/stripe");
+    }
+
+    private static byte[] hmac(String secret, String data) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            return mac.doFinal(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What the NetSuite sandbox holds of a record type. */
+    public static JsonPath netSuiteRecords(String type) {
+        return sandbox().queryParam("type", type).get("/sandbox/netsuite/_sandbox/records").then().statusCode(200)
+                .extract().jsonPath();
+    }
+
+    /** An ERP posting's status, as the ERP API shows it. */
+    public static String postingStatus(String id) {
+        List<Map<String, Object>> rows = finance().get("/api/v1/erp/postings").then().statusCode(200).extract()
+                .jsonPath().getList("findAll { it.id == '" + id + "' }");
+        return rows.isEmpty() ? null : String.valueOf(rows.get(0).get("status"));
     }
 }

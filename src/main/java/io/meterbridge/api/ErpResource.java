@@ -1,0 +1,74 @@
+package io.meterbridge.api;
+
+import java.util.List;
+import java.util.Map;
+
+import io.meterbridge.erp.ErpPostings;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** Financial documents, ERP postings and accounting exceptions, for finance: docs/api/erp.md. */
+@Path("/api/v1/erp")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({"finance", "admin"})
+public class ErpResource {
+
+    private final SqlRows sqlRows;
+    private final ErpPostings postings;
+
+    public ErpResource(SqlRows sqlRows, ErpPostings postings) {
+        this.sqlRows = sqlRows;
+        this.postings = postings;
+    }
+
+    @GET
+    @Path("/documents")
+    @Operation(summary = "Invoices, credit memos and payments received from the billing platforms")
+    public List<Map<String, Object>> documents(@QueryParam("contractKey") String contractKey) throws Exception {
+        return sqlRows.list("""
+                SELECT d.*, (SELECT jsonb_agg(jsonb_build_object('id', p.id, 'kind', p.kind, 'erp', p.erp_system,
+                   'status', p.status, 'erpId', p.erp_id)) FROM erp_posting p WHERE p.document_id = d.id) AS postings
+                FROM financial_document d WHERE (?::text IS NULL OR d.contract_key = ?)
+                ORDER BY d.received_at DESC LIMIT 500""", contractKey, contractKey);
+    }
+
+    @GET
+    @Path("/postings")
+    public List<Map<String, Object>> postings(@QueryParam("status") String status) throws Exception {
+        return sqlRows.list("""
+                SELECT id, document_id, close_id, erp_system, kind, status, attempts, erp_id, last_error, created_at,
+                       posted_at, payload
+                FROM erp_posting WHERE (?::text IS NULL OR status = ?) ORDER BY created_at DESC LIMIT 500""",
+                status, status);
+    }
+
+    @GET
+    @Path("/exceptions")
+    @Operation(summary = "Documents the accounting policy could not post, with the reason")
+    public List<Map<String, Object>> exceptions() throws Exception {
+        return sqlRows.list("SELECT * FROM accounting_exception ORDER BY (resolved_at IS NULL) DESC, created_at DESC LIMIT 500");
+    }
+
+    public record Retried(String posting, boolean retried) {
+    }
+
+    @POST
+    @Path("/postings/{id}/retry")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Send a FAILED posting again (safe: its external id makes the ERP upsert or find it)")
+    public Retried retry(@PathParam("id") String id) throws Exception {
+        if (!postings.retry(id)) {
+            throw new NotFoundException("no FAILED ERP posting " + id);
+        }
+        return new Retried(id, true);
+    }
+}

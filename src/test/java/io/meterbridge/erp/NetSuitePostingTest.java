@@ -1,0 +1,157 @@
+package io.meterbridge.erp;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.meterbridge.support.EmbeddedEngines;
+import io.meterbridge.support.Events;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Test;
+
+import static io.meterbridge.support.BillingFixture.apiRequests;
+import static io.meterbridge.support.BillingFixture.awaitUsage;
+import static io.meterbridge.support.BillingFixture.close;
+import static io.meterbridge.support.BillingFixture.contract;
+import static io.meterbridge.support.BillingFixture.deliveryStatus;
+import static io.meterbridge.support.BillingFixture.erpCustomer;
+import static io.meterbridge.support.BillingFixture.netSuiteRecords;
+import static io.meterbridge.support.BillingFixture.postingStatus;
+import static io.meterbridge.support.BillingFixture.sandboxRequests;
+import static io.meterbridge.support.BillingFixture.send;
+import static io.meterbridge.support.BillingFixture.storage;
+import static io.meterbridge.support.BillingFixture.stripeWebhook;
+import static io.meterbridge.support.Events.uniqueId;
+import static io.meterbridge.support.MasterDataFixture.finance;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * End to end into NetSuite: events, period close (with the usage accrual), the Stripe-sandbox invoice, its
+ * signed invoice.finalized webhook, and the NetSuite-sandbox invoice with the accounting policy's items, accounts
+ * and amounts; the accrual reversed once the invoice posts; nothing personal reaches the ERP.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedEngines.class)
+class NetSuitePostingTest {
+
+    private static final String SECRET = "whsec_meterbridge_sandbox";
+
+    @Test
+    void aStripeInvoiceBecomesANetSuiteInvoiceAfterItsAccrualWhichIsThenReversed() throws Exception {
+        String tenant = uniqueId("ns");
+        String customer = "cus_" + tenant.replace("-", "");
+        contract(tenant, "netsuite", "stripe", customer, "HUB_RATES", null, null,
+                Map.of("api_requests", new BigDecimal("1000")), "api_requests", "storage_gb_peak");
+        send(apiRequests(tenant, "2026-09-10T10:00:00Z", 1500, "alice@example.com"),
+                storage(tenant, "2026-09-11T10:00:00Z", 250_000_000_000L));
+        awaitUsage(tenant, "api_requests", "2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z", "1500");
+        awaitUsage(tenant, "storage_gb_peak", "2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z", "250");
+
+        // 500 above the commitment x 0.0010 = 0.50, true-up 49.50, storage 3 x 4.00 = 12.00: 62.00 USD.
+        JsonPath closed = close(tenant, "2026-09-15T00:00:00Z");
+        String delivery = closed.getString("deliveries[0]");
+        String accrual = "mb-accr-contract-" + tenant + "-20260901";
+        await().atMost(Duration.ofSeconds(40)).until(() -> "POSTED".equals(postingStatus(accrual)));
+        await().atMost(Duration.ofSeconds(40)).until(() -> "DELIVERED".equals(deliveryStatus(delivery)));
+
+        String invoiceId = finance().get("/api/v1/billing/deliveries").then().extract().jsonPath()
+                .getString("find { it.id == '" + delivery + "' }.external_id");
+        String event = invoiceFinalized(invoiceId);
+        stripeWebhook(event, SECRET).then().statusCode(200);
+        String posting = "mb-inv-stripe-" + invoiceId;
+        await().atMost(Duration.ofSeconds(40)).until(() -> "POSTED".equals(postingStatus(posting)));
+        String reversal = "mb-accrrev-contract-" + tenant + "-20260901";
+        await().atMost(Duration.ofSeconds(40)).until(() -> "POSTED".equals(postingStatus(reversal)));
+
+        // The same event again (Stripe retries) changes nothing.
+        stripeWebhook(event, SECRET).then().statusCode(200).body("duplicate", org.hamcrest.Matchers.is(true));
+
+        List<Map<String, Object>> invoices = netSuiteRecords("invoice").getList("findAll { it.externalId == '" + posting + "' }");
+        assertThat(invoices).hasSize(1);
+        String invoiceJson = Events.MAPPER.writeValueAsString(invoices.get(0));
+        JsonPath invoice = JsonPath.from(invoiceJson);
+        assertThat(invoice.getList("item.items.item.id")).containsExactlyInAnyOrder("201", "201", "203");
+        assertThat(invoice.getList("item.items.amount", String.class).stream().map(BigDecimal::new).toList())
+                .usingElementComparator(BigDecimal::compareTo)
+                .containsExactlyInAnyOrder(new BigDecimal("0.50"), new BigDecimal("49.50"), new BigDecimal("12.00"));
+        assertThat(invoice.getString("entity.externalId")).isEqualTo(erpCustomer(tenant));
+        assertThat(invoice.getString("subsidiary.id")).isEqualTo("1");
+        assertThat(invoice.getString("account.id")).isEqualTo("1100");
+
+        List<Map<String, Object>> journals = netSuiteRecords("journalEntry").getList(
+                "findAll { it.externalId == '" + accrual + "' || it.externalId == '" + reversal + "' }");
+        assertThat(journals).hasSize(2);
+        JsonPath accrued = JsonPath.from(Events.MAPPER.writeValueAsString(
+                journals.stream().filter(j -> accrual.equals(j.get("externalId"))).findFirst().orElseThrow()));
+        assertThat(new BigDecimal(accrued.getString("line.items.find { it.account.id == '1350' }.debit")))
+                .isEqualByComparingTo("62.00");
+        assertThat(new BigDecimal(accrued.getString("line.items.find { it.account.id == '4010' }.credit")))
+                .isEqualByComparingTo("50.00");
+        JsonPath reversed = JsonPath.from(Events.MAPPER.writeValueAsString(
+                journals.stream().filter(j -> reversal.equals(j.get("externalId"))).findFirst().orElseThrow()));
+        assertThat(new BigDecimal(reversed.getString("line.items.find { it.account.id == '1350' }.credit")))
+                .isEqualByComparingTo("62.00");
+
+        // Data minimisation: no tenant, user or e-mail ever reached NetSuite.
+        String sentToNetSuite = Events.MAPPER.writeValueAsString(sandboxRequests("netsuite").getList("params"));
+        assertThat(sentToNetSuite).doesNotContain("alice", "@example.com", "user_id");
+    }
+
+    @Test
+    void aWebhookWithABadSignatureIsRefusedAndRecordsNothing() {
+        String payload = "{\"id\":\"evt_forged\",\"type\":\"invoice.finalized\",\"data\":{\"object\":{}}}";
+        stripeWebhook(payload, "whsec_wrong").then().statusCode(400)
+                .body("error", org.hamcrest.Matchers.containsString("no v1 signature matches"));
+        RestAssured.given().contentType("application/json").body(payload).post("/api/v1/webhooks/stripe").then()
+                .statusCode(400).body("error", org.hamcrest.Matchers.containsString("Stripe-Signature header missing"));
+        assertThat(finance().get("/api/v1/erp/documents").then().extract().jsonPath().getList("source_id"))
+                .doesNotContain("evt_forged");
+    }
+
+    @Test
+    void aDocumentWithAMetricThePolicyDoesNotMapGoesToTheExceptionQueue() throws Exception {
+        String tenant = uniqueId("ns-unmapped");
+        String customer = "cus_" + tenant.replace("-", "");
+        contract(tenant, "netsuite", "stripe", customer, "HUB_RATES", null, null, Map.of(), "api_requests");
+        ObjectNode invoice = Events.MAPPER.createObjectNode().put("id", "in_" + tenant.replace("-", ""))
+                .put("object", "invoice").put("customer", customer).put("currency", "usd").put("total", 700)
+                .put("status", "open").put("created", 1790000000L);
+        ArrayNode lines = invoice.putObject("lines").putArray("data");
+        lines.addObject().put("id", "il_1").put("amount", 700).put("description", "sms_sent: 700 messages")
+                .putObject("metadata").put("metric", "sms_sent");
+        String event = Events.MAPPER.writeValueAsString(Events.MAPPER.createObjectNode().put("id", "evt_" + tenant)
+                .put("object", "event").put("type", "invoice.finalized")
+                .set("data", Events.MAPPER.createObjectNode().set("object", invoice)));
+        stripeWebhook(event, SECRET).then().statusCode(200);
+        assertThat(finance().get("/api/v1/erp/exceptions").then().extract().jsonPath().getList("reason", String.class))
+                .anyMatch(reason -> reason.contains("[sms_sent]") && reason.contains("netsuite"));
+        assertThat(netSuiteRecords("invoice").getList("externalId")).doesNotContain("mb-inv-stripe-" + invoice.get("id").asText());
+    }
+
+    /** The invoice.finalized event Stripe sends, built from the sandbox's invoice and its items. */
+    static String invoiceFinalized(String invoiceId) throws Exception {
+        String key = "sk_test_meterbridge_sandbox";
+        ObjectNode invoice = (ObjectNode) Events.MAPPER.readTree(RestAssured.given().auth().oauth2(key)
+                .get("/sandbox/stripe/v1/invoices/" + invoiceId).then().statusCode(200).extract().asString());
+        if (!invoice.path("lines").path("data").isArray() || invoice.path("lines").path("data").isEmpty()) {
+            ArrayNode items = (ArrayNode) Events.MAPPER.readTree(RestAssured.given().auth().oauth2(key)
+                    .queryParam("invoice", invoiceId).get("/sandbox/stripe/v1/invoiceitems").then().statusCode(200)
+                    .extract().asString()).path("data");
+            ArrayNode lines = invoice.putObject("lines").put("object", "list").putArray("data");
+            items.forEach(item -> lines.addObject().put("id", "il_" + item.path("id").asText())
+                    .put("amount", item.path("amount").asLong()).put("description", item.path("description").asText())
+                    .set("metadata", item.path("metadata")));
+        }
+        ObjectNode event = Events.MAPPER.createObjectNode().put("id", "evt_" + invoiceId).put("object", "event")
+                .put("type", "invoice.finalized").put("api_version", "2024-04-10");
+        event.putObject("data").set("object", invoice);
+        return Events.MAPPER.writeValueAsString(event);
+    }
+}
