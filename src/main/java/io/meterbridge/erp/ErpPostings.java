@@ -153,7 +153,8 @@ public class ErpPostings {
                     + policy.get().id() + ": the usage accrual of " + contract.key() + " was not posted");
             return Optional.empty();
         }
-        String id = "mb-accr-" + DeliveryIds.safe(contract.key()) + "-" + day(period.start());
+        String id = "mb-accr-" + DeliveryIds.safe(contract.key()) + "-"
+                + java.time.format.DateTimeFormatter.BASIC_ISO_DATE.format(LocalDate.ofInstant(period.start(), ZoneOffset.UTC));
         ObjectNode payload = header("ACCRUAL", id, customer.get().erpSystem(), customer.get(), policy.get(), currency, date,
                 "Accrued usage revenue of contract " + contract.key() + ", period " + day(period.start()) + " to "
                         + day(period.end()));
