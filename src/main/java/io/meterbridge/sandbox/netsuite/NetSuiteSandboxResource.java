@@ -96,10 +96,15 @@ public class NetSuiteSandboxResource extends SandboxResource {
                 (r, base) -> created(r, base, sandbox.state().update(type, id, r.params())));
     }
 
+    /** Templated like the other record paths: a literal "invoice/" here would shadow POST /invoice in the router. */
     @POST
-    @Path(RECORDS + "invoice/{id}/!transform/creditMemo")
+    @Path(RECORDS + "{type}/{id}/!transform/{target}")
     @Consumes(MediaType.WILDCARD)
-    public Response transformToCreditMemo(@PathParam("id") String id, String body) {
+    public Response transform(@PathParam("type") String type, @PathParam("id") String id,
+            @PathParam("target") String target, String body) {
+        if (!type.equals("invoice") || !target.equals("creditMemo")) {
+            return unknownRecordType(request("POST", body), type + " to " + target + " transform");
+        }
         // not in the excerpt: the body is checked against POST /creditMemo (the transformed record's schema)
         return write("POST", "/creditMemo", "creditMemo", body, true, (r, base) -> created(r, base,
                 sandbox.state().transformInvoiceToCreditMemo(id, r.params().isEmpty() ? emptyObject() : r.params())));
