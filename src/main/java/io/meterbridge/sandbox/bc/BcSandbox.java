@@ -156,6 +156,10 @@ public class BcSandbox {
         if (!companyId.matches("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")) {
             throw BcErrors.badRequest(BcErrors.INVALID_URL, "The company id '" + companyId + "' is not a valid GUID.");
         }
+        if (method.equals("POST") && sub != null && sub.startsWith("Microsoft.NAV.") && body != null
+                && body.isObject() && body.isEmpty()) {
+            body = null; // a bound action without a body (the journal keeps {} for it)
+        }
         if (method.equals("POST")) {
             String entitySet = sub == null ? set : sub.contains(".") ? null : sub;
             if (entitySet != null) {
