@@ -57,6 +57,16 @@ public class BcSandbox {
     private final Map<String, AtomicInteger> maxConcurrency = new ConcurrentHashMap<>();
     private final AtomicLong concurrencyRejected = new AtomicLong();
     private final AtomicLong tokensIssued = new AtomicLong();
+    private final AtomicLong answersLost = new AtomicLong();
+
+    /**
+     * A targeted fault (control API {@code PUT _sandbox/lose-answers}): the next {@code count} requests with this
+     * method whose API path ends with {@code pathSuffix} take effect, then answer 500, as if the answer were lost.
+     */
+    public record LoseAnswers(String method, String pathSuffix, int count) {
+    }
+
+    private LoseAnswers loseAnswers;
 
     public BcSandbox(SandboxConfig config, ObjectMapper mapper) {
         this.mapper = mapper;
@@ -108,7 +118,15 @@ public class BcSandbox {
                             pipeline.stats().rejectedValidation.incrementAndGet();
                             throw BcErrors.badRequest(BcErrors.INVALID_BODY, "The request body is not a JSON object.");
                         }
-                        return execute(tenantEnv, r.method(), apiPath, r.query(), r.headers(), r.params(), true);
+                        SandboxResponse done = execute(tenantEnv, r.method(), apiPath, r.query(), r.headers(), r.params(),
+                                true);
+                        if (done.status() < 300 && loseAnswer(r.method(), apiPath)) {
+                            answersLost.incrementAndGet();
+                            throw new SandboxException(500, ErrorKind.SERVER_ERROR, "Internal_ServerError",
+                                    "An unexpected error occurred after the request took effect (sandbox switch "
+                                            + "lose-answers).", null);
+                        }
+                        return done;
                     }));
         } finally {
             if (counter != null) {
@@ -401,6 +419,23 @@ public class BcSandbox {
 
     // ---- control API
 
+    synchronized void loseAnswers(LoseAnswers next) {
+        loseAnswers = next == null || next.count() <= 0 ? null : next;
+    }
+
+    synchronized LoseAnswers loseAnswers() {
+        return loseAnswers;
+    }
+
+    private synchronized boolean loseAnswer(String method, String apiPath) {
+        LoseAnswers l = loseAnswers;
+        if (l == null || !l.method().equalsIgnoreCase(method) || !apiPath.endsWith(l.pathSuffix())) {
+            return false;
+        }
+        loseAnswers = l.count() > 1 ? new LoseAnswers(l.method(), l.pathSuffix(), l.count() - 1) : null;
+        return true;
+    }
+
     Map<String, Object> extraStats() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("maxConcurrency", maxConcurrency.values().stream().mapToInt(AtomicInteger::get).max().orElse(0));
@@ -409,6 +444,7 @@ public class BcSandbox {
         out.put("maxConcurrencyByUser", byUser);
         out.put("concurrencyRejected", concurrencyRejected.get());
         out.put("tokensIssued", tokensIssued.get());
+        out.put("answersLost", answersLost.get());
         return out;
     }
 

@@ -170,6 +170,28 @@ public class BcSandboxResource extends SandboxResource {
         return Response.ok(sandbox.records(type)).build();
     }
 
+    /**
+     * Targeted lost answers: {"method":"POST","pathSuffix":"/salesInvoices","count":1} makes the next such request
+     * take effect and answer 500. {} switches it off.
+     */
+    @jakarta.ws.rs.PUT
+    @Path("_sandbox/lose-answers")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response loseAnswers(String body) {
+        try {
+            BcSandbox.LoseAnswers next = body == null || body.isBlank() || body.trim().equals("{}") ? null
+                    : sandbox.mapper().readValue(body, BcSandbox.LoseAnswers.class);
+            if (next != null && (next.method() == null || next.pathSuffix() == null)) {
+                return Response.status(400).entity(Map.of("error", "method and pathSuffix are required")).build();
+            }
+            sandbox.loseAnswers(next);
+            return Response.ok(next == null ? Map.of() : next).build();
+        } catch (java.io.IOException e) {
+            return Response.status(400).entity(Map.of("error", String.valueOf(e.getMessage()).split("\n")[0])).build();
+        }
+    }
+
     /** Forgets every record (customers, documents, journals, ledger entries) of every company. */
     @DELETE
     @Path("_sandbox/records")
