@@ -33,6 +33,14 @@ public class ErpException extends RuntimeException {
         this(message, retryable, status, null, null, null);
     }
 
+    public ErpException(String message, boolean retryable, int status, Duration retryAfter) {
+        this(message, retryable, status, null, retryAfter, null);
+    }
+
+    public ErpException(String message, boolean retryable, int status, Duration retryAfter, Throwable cause) {
+        this(message, retryable, status, null, retryAfter, cause);
+    }
+
     public boolean retryable() {
         return retryable;
     }

@@ -73,7 +73,14 @@ public abstract class SandboxResource {
 
     @GET
     @Path("_sandbox/stats")
-    public Map<String, Long> stats() {
-        return pipeline().stats().snapshot();
+    public Map<String, Object> stats() {
+        Map<String, Object> out = new java.util.LinkedHashMap<>(pipeline().stats().snapshot());
+        out.putAll(extraStats());
+        return out;
+    }
+
+    /** Counters a sandbox keeps beyond the pipeline's (e.g. the highest concurrency seen), added to the stats. */
+    protected Map<String, Object> extraStats() {
+        return Map.of();
     }
 }
