@@ -134,7 +134,9 @@ public final class WebhookDispatcher implements AutoCloseable {
         this.backoff = config.webhookBackoff();
         this.timeout = config.webhookTimeout();
         this.capacity = config.journalSize();
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        // HTTP/1.1 as the vendors send: the default would add an h2c upgrade (Connection: Upgrade, HTTP2-Settings)
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "sandbox-" + vendor + "-webhooks-" + threads.incrementAndGet());

@@ -133,6 +133,7 @@ class StripeWebhookDeliveryTest {
         assertThat(Webhook.constructEvent(received.body(), signature, SECRET).getId())
                 .isEqualTo(finalized.get("id").asText());
         assertThat(received.header("Content-Type")).startsWith("application/json");
+        assertThat(received.header("Upgrade")).isNull();
 
         // the payload is the event as listed (except the live pending_webhooks)
         JsonNode listed = parse(stripe().get("/v1/events/" + finalized.get("id").asText()).asString());
