@@ -12,6 +12,8 @@ public enum ErrorKind {
     IDEMPOTENCY,
     /** Unknown object (404). */
     NOT_FOUND,
+    /** The object is not in a state that allows the request (already paid, not finalized...) (400). */
+    INVALID_STATE,
     /** An object with that id already exists (400). */
     DUPLICATE,
     /** Internal error or outage (500, 503). */

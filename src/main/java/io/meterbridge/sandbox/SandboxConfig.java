@@ -29,6 +29,18 @@ public interface SandboxConfig {
     @WithDefault("10000")
     int journalSize();
 
+    /** Delivery attempts per webhook (the first one included) before it is marked failed. Stripe retries for 3 days. */
+    @WithDefault("5")
+    int webhookAttempts();
+
+    /** Wait before the first retry of a failed webhook; doubled at each further retry. */
+    @WithDefault("PT2S")
+    Duration webhookBackoff();
+
+    /** Connect and response timeout of one webhook delivery. */
+    @WithDefault("PT10S")
+    Duration webhookTimeout();
+
     Stripe stripe();
 
     Chargebee chargebee();
@@ -44,6 +56,13 @@ public interface SandboxConfig {
 
         /** When set, only this secret key is accepted; otherwise any well-formed sk_test_/sk_live_ key. */
         Optional<String> apiKey();
+
+        /** Where events are POSTed (the hub's Stripe webhook endpoint); none: events are only listed. */
+        Optional<String> webhookUrl();
+
+        /** Secret: the endpoint's signing secret ({@code Stripe-Signature} HMAC key). Never logged. */
+        @WithDefault("whsec_meterbridge_sandbox")
+        String webhookSecret();
     }
 
     interface Chargebee {
@@ -53,5 +72,16 @@ public interface SandboxConfig {
 
         /** When set, only this API key is accepted; otherwise any non-empty key (basic auth user, empty password). */
         Optional<String> apiKey();
+
+        /** Where events are POSTed (the hub's Chargebee webhook endpoint); none: events are only listed. */
+        Optional<String> webhookUrl();
+
+        /** User name of the webhook's HTTP basic auth, as configured on a Chargebee webhook. */
+        @WithDefault("meterbridge")
+        String webhookUsername();
+
+        /** Secret: password of the webhook's HTTP basic auth. Never logged. */
+        @WithDefault("chargebee-webhook-secret")
+        String webhookPassword();
     }
 }

@@ -12,15 +12,17 @@ public final class SandboxFaults {
 
     /**
      * The switch set, as JSON. {@code faultAfterEffect}: injected 5xx and timeouts happen after the request took effect
-     * (the vendor stored the object, then the answer was lost), otherwise before any effect.
+     * (the vendor stored the object, then the answer was lost), otherwise before any effect. {@code dropWebhooks}:
+     * events created while it is on are stored and listed (GET events) but never delivered by webhook, unless resent
+     * through the control API: a client's polling fallback can be tested with it.
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record Settings(boolean down, int rateLimitNext, int retryAfterSeconds, int serverErrorNext,
             double serverErrorRate, int serverErrorStatus, long delayMs, int timeoutNext, Long timeoutMs,
-            boolean faultAfterEffect) {
+            boolean faultAfterEffect, boolean dropWebhooks) {
 
         public static Settings none() {
-            return new Settings(false, 0, 1, 0, 0.0, 500, 0, 0, null, false);
+            return new Settings(false, 0, 1, 0, 0.0, 500, 0, 0, null, false, false);
         }
 
         /** Fills unset values (a PUT may send only some switches) and checks ranges. */
@@ -37,7 +39,7 @@ public final class SandboxFaults {
                 throw new IllegalArgumentException("serverErrorStatus must be a 5xx status");
             }
             return new Settings(down, rateLimitNext, Math.max(1, retryAfterSeconds), serverErrorNext, serverErrorRate,
-                    status, delayMs, timeoutNext, timeoutMs, faultAfterEffect);
+                    status, delayMs, timeoutNext, timeoutMs, faultAfterEffect, dropWebhooks);
         }
     }
 
@@ -83,6 +85,6 @@ public final class SandboxFaults {
 
     private static Settings with(Settings s, int rateLimitNext, int serverErrorNext, int timeoutNext) {
         return new Settings(s.down(), rateLimitNext, s.retryAfterSeconds(), serverErrorNext, s.serverErrorRate(),
-                s.serverErrorStatus(), s.delayMs(), timeoutNext, s.timeoutMs(), s.faultAfterEffect());
+                s.serverErrorStatus(), s.delayMs(), timeoutNext, s.timeoutMs(), s.faultAfterEffect(), s.dropWebhooks());
     }
 }

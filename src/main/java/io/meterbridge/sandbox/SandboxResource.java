@@ -8,8 +8,10 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -26,6 +28,11 @@ public abstract class SandboxResource {
     protected ObjectMapper mapper;
 
     protected abstract SandboxPipeline pipeline();
+
+    /** The sandbox's events and webhook deliveries; null when it sends none (the webhook control API answers 404). */
+    protected WebhookDispatcher webhooks() {
+        return null;
+    }
 
     public static Response toResponse(SandboxResponse response) {
         Response.ResponseBuilder builder = Response.status(response.status());
@@ -82,5 +89,71 @@ public abstract class SandboxResource {
     /** Counters a sandbox keeps beyond the pipeline's (e.g. the highest concurrency seen), added to the stats. */
     protected Map<String, Object> extraStats() {
         return Map.of();
+    }
+
+    /** Every webhook delivery, oldest first: event id, type, status, attempts and their outcomes. */
+    @GET
+    @Path("_sandbox/webhooks")
+    public Response webhookDeliveries() {
+        WebhookDispatcher webhooks = webhooks();
+        return webhooks == null ? notFound() : Response.ok(webhooks.deliveries()).build();
+    }
+
+    /** Delivers an event again (also a dropped one), with a new round of retries. */
+    @POST
+    @Path("_sandbox/webhooks/{eventId}/resend")
+    public Response resendWebhook(@PathParam("eventId") String eventId) {
+        WebhookDispatcher webhooks = webhooks();
+        if (webhooks == null) {
+            return notFound();
+        }
+        try {
+            return webhooks.resend(eventId).map(d -> Response.accepted(d).build())
+                    .orElseGet(() -> Response.status(404).entity(Map.of("error", "no such event: " + eventId)).build());
+        } catch (IllegalStateException e) {
+            return Response.status(409).entity(Map.of("error", e.getMessage())).build();
+        }
+    }
+
+    @GET
+    @Path("_sandbox/webhooks/endpoint")
+    public Response webhookEndpoint() {
+        WebhookDispatcher webhooks = webhooks();
+        if (webhooks == null) {
+            return notFound();
+        }
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("url", webhooks.endpoint());
+        return Response.ok(out).build();
+    }
+
+    /** {"url":"http://..."} sends later deliveries (retries included) there; {"url":null} or {} restores the configured one. */
+    @PUT
+    @Path("_sandbox/webhooks/endpoint")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response setWebhookEndpoint(String body) {
+        WebhookDispatcher webhooks = webhooks();
+        if (webhooks == null) {
+            return notFound();
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode json = body == null || body.isBlank()
+                    ? mapper.createObjectNode() : mapper.readTree(body);
+            if (!json.isObject()) {
+                throw new IllegalArgumentException("expected a JSON object {\"url\": ...}");
+            }
+            com.fasterxml.jackson.databind.JsonNode url = json.get("url");
+            if (url != null && !url.isNull() && !url.isTextual()) {
+                throw new IllegalArgumentException("url must be a string or null");
+            }
+            webhooks.setEndpoint(url == null || url.isNull() ? null : url.asText());
+            return webhookEndpoint();
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            return Response.status(400).entity(Map.of("error", String.valueOf(e.getMessage()).split("\n")[0])).build();
+        }
+    }
+
+    private static Response notFound() {
+        return Response.status(404).entity(Map.of("error", "this sandbox sends no webhooks")).build();
     }
 }

@@ -57,4 +57,16 @@ public final class Sandboxes {
     public static void noFaults(String sandbox) {
         control(sandbox).contentType("application/json").body("{}").put("faults").then().statusCode(200);
     }
+
+    /** Sends the sandbox's webhooks to {@code url} (a test receiver) instead of the configured endpoint. */
+    public static void webhooksTo(String sandbox, String url) {
+        control(sandbox).contentType("application/json").body(java.util.Map.of("url", url)).put("webhooks/endpoint")
+                .then().statusCode(200);
+    }
+
+    /** Back to the configured webhook endpoint. */
+    public static void configuredWebhooks(String sandbox) {
+        control(sandbox).contentType("application/json").body("{\"url\":null}").put("webhooks/endpoint").then()
+                .statusCode(200);
+    }
 }

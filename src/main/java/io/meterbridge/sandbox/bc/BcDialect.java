@@ -55,7 +55,7 @@ final class BcDialect implements VendorDialect {
     public SandboxResponse error(int status, ErrorKind kind, String code, String message, String param) {
         String bcCode = code != null && code.matches("(BadRequest|Application|Internal|Authentication|Authorization)_\\w+")
                 ? code : switch (kind) {
-                    case INVALID_REQUEST, IDEMPOTENCY -> BcErrors.INVALID_BODY;
+                    case INVALID_REQUEST, IDEMPOTENCY, INVALID_STATE -> BcErrors.INVALID_BODY;
                     case AUTHENTICATION -> BcErrors.UNAUTHORIZED;
                     case RATE_LIMIT -> BcErrors.TOO_MANY_REQUESTS;
                     case NOT_FOUND -> BcErrors.RECORD_NOT_FOUND;

@@ -72,6 +72,7 @@ final class ChargebeeDialect implements VendorDialect {
         String apiErrorCode = switch (kind) {
             case INVALID_REQUEST -> "param_wrong_value";
             case DUPLICATE -> "duplicate_entry";
+            case INVALID_STATE -> "invalid_state_for_request";
             case NOT_FOUND -> "resource_not_found";
             case AUTHENTICATION -> "api_authentication_failed";
             case RATE_LIMIT -> "api_request_limit_exceeded";
@@ -88,7 +89,7 @@ final class ChargebeeDialect implements VendorDialect {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("message", param != null ? param + " : " + message : message);
         if (kind == ErrorKind.INVALID_REQUEST || kind == ErrorKind.DUPLICATE || kind == ErrorKind.NOT_FOUND
-                || kind == ErrorKind.IDEMPOTENCY) {
+                || kind == ErrorKind.IDEMPOTENCY || kind == ErrorKind.INVALID_STATE) {
             body.put("type", "invalid_request");
         }
         body.put("api_error_code", apiErrorCode);

@@ -67,12 +67,52 @@ public class ChargebeeSandboxResource extends SandboxResource {
         return run("GET", null, "usages", null, r -> sandbox.state().listUsages(r.params()));
     }
 
+    @Override
+    protected io.meterbridge.sandbox.WebhookDispatcher webhooks() {
+        return sandbox.webhooks();
+    }
+
     @POST
     @Path("api/v2/invoices/create_for_charge_items_and_charges")
     @Consumes(MediaType.WILDCARD)
     public Response createInvoiceForCharges(String body) {
         return run("POST", body, "invoices", sandbox.createInvoiceForCharges(),
-                r -> sandbox.state().createInvoiceForCharges(r.params()));
+                r -> sandbox.change(c -> "invoice_generated", () -> sandbox.state().createInvoiceForCharges(r.params())));
+    }
+
+    @POST
+    @Path("api/v2/invoices/{id}/record_payment")
+    @Consumes(MediaType.WILDCARD)
+    public Response recordPayment(@PathParam("id") String id, String body) {
+        return run("POST", body, "invoices", sandbox.recordPayment(), r -> sandbox.change(
+                c -> c.at("/transaction/status").asText().equals("success") ? "payment_succeeded" : "payment_failed",
+                () -> sandbox.state().recordPayment(id, r.params())));
+    }
+
+    @POST
+    @Path("api/v2/credit_notes")
+    @Consumes(MediaType.WILDCARD)
+    public Response createCreditNote(String body) {
+        return run("POST", body, "credit_notes", sandbox.createCreditNote(),
+                r -> sandbox.change(c -> "credit_note_created", () -> sandbox.state().createCreditNote(r.params())));
+    }
+
+    @GET
+    @Path("api/v2/credit_notes/{id}")
+    public Response getCreditNote(@PathParam("id") String id) {
+        return run("GET", null, "credit_notes", null, r -> sandbox.state().getCreditNote(id));
+    }
+
+    @GET
+    @Path("api/v2/events")
+    public Response listEvents() {
+        return run("GET", null, "events", null, r -> sandbox.listEvents(r.params()));
+    }
+
+    @GET
+    @Path("api/v2/events/{id}")
+    public Response getEvent(@PathParam("id") String id) {
+        return run("GET", null, "events", null, r -> sandbox.getEvent(id));
     }
 
     @GET

@@ -27,7 +27,9 @@ final class ChargebeeState {
 
     private final Map<String, ObjectNode> usages = new LinkedHashMap<>();
     private final Map<String, ObjectNode> invoices = new LinkedHashMap<>();
+    private final Map<String, ObjectNode> creditNotes = new LinkedHashMap<>();
     private long invoiceSequence;
+    private long creditNoteSequence;
 
     private static long now() {
         return Instant.now().getEpochSecond();
@@ -131,12 +133,203 @@ final class ChargebeeState {
     }
 
     synchronized ObjectNode getInvoice(String id) {
+        return wrap("invoice", invoice(id));
+    }
+
+    private ObjectNode invoice(String id) {
         ObjectNode invoice = invoices.get(id);
         if (invoice == null) {
             throw new SandboxException(404, ErrorKind.NOT_FOUND, "resource_not_found",
                     "Sorry, we couldn't find that resource", null);
         }
-        return wrap("invoice", invoice);
+        return invoice;
+    }
+
+    /**
+     * POST /invoices/{id}/record_payment: an offline payment (transaction[payment_method] other, cash, bank_transfer...)
+     * of transaction[amount] (default: the amount due) on a payment_due invoice. Paid in full, the invoice becomes
+     * paid. transaction[status]=failure records a failed transaction and changes nothing else. Answers
+     * {"invoice":{...},"transaction":{...}}.
+     */
+    synchronized ObjectNode recordPayment(String id, JsonNode p) {
+        ObjectNode invoice = invoice(id);
+        JsonNode t = p.path("transaction");
+        long due = invoice.get("amount_due").asLong();
+        if (!invoice.get("status").asText().equals("payment_due") || due <= 0) {
+            throw new SandboxException(400, ErrorKind.INVALID_STATE, "invalid_state_for_request",
+                    "Payment cannot be recorded for an invoice in " + invoice.get("status").asText() + " state.", null);
+        }
+        long amount = t.hasNonNull("amount") ? t.get("amount").asLong() : due;
+        if (amount <= 0 || amount > due) {
+            throw new SandboxException(400, ErrorKind.INVALID_REQUEST, "param_wrong_value",
+                    "The amount should be greater than zero and at most the amount due (" + due + ").",
+                    "transaction[amount]");
+        }
+        boolean success = !"failure".equals(t.path("status").asText("success"));
+        long now = now();
+        long date = t.hasNonNull("date") ? t.get("date").asLong() : now;
+        ObjectNode txn = JSON.objectNode();
+        txn.put("id", Ids.random("txn_", 16)).put("customer_id", invoice.get("customer_id").asText())
+                .put("payment_method", t.get("payment_method").asText()).put("gateway", "not_applicable")
+                .put("type", "payment").put("date", date).put("settled_at", date).put("exchange_rate", 1.0)
+                .put("amount", amount).put("status", success ? "success" : "failure")
+                .put("currency_code", invoice.get("currency_code").asText())
+                .put("base_currency_code", invoice.get("currency_code").asText())
+                .put("amount_unused", 0).put("deleted", false).put("resource_version", now * 1000)
+                .put("updated_at", now).put("object", "transaction");
+        for (String field : List.of("reference_number", "id_at_gateway", "error_code", "error_text")) {
+            if (t.hasNonNull(field)) {
+                txn.put(field, t.get(field).asText());
+            }
+        }
+        if (success) {
+            long paid = invoice.get("amount_paid").asLong() + amount;
+            invoice.put("amount_paid", paid).put("amount_due", due - amount).put("updated_at", now)
+                    .put("resource_version", now * 1000);
+            if (due - amount == 0) {
+                invoice.put("status", "paid").put("paid_at", date);
+            }
+            ObjectNode linked = invoiceArray(invoice, "linked_payments").addObject();
+            linked.put("txn_id", txn.get("id").asText()).put("applied_amount", amount).put("applied_at", now)
+                    .put("txn_status", "success").put("txn_date", date).put("txn_amount", amount);
+            ObjectNode applied = txn.putArray("linked_invoices").addObject();
+            applied.put("invoice_id", id).put("applied_amount", amount).put("applied_at", now)
+                    .put("invoice_date", invoice.get("date").asLong()).put("invoice_total", invoice.get("total").asLong())
+                    .put("invoice_status", invoice.get("status").asText());
+        } else {
+            txn.putArray("linked_invoices");
+        }
+        ObjectNode out = wrap("invoice", invoice);
+        out.set("transaction", txn);
+        return out;
+    }
+
+    /**
+     * POST /credit_notes for an invoice: {@code type} adjustment (lowers the amount due of an unpaid invoice; fully
+     * adjusted, it is paid) or refundable (up to what was paid and not yet credited; status refund_due). The amount is
+     * {@code total} or the sum of {@code line_items[amount][i]} (not both). Answers {"credit_note":{...}}.
+     */
+    synchronized ObjectNode createCreditNote(JsonNode p) {
+        ObjectNode invoice = invoices.get(p.get("reference_invoice_id").asText());
+        if (invoice == null) {
+            throw new SandboxException(404, ErrorKind.NOT_FOUND, "resource_not_found",
+                    "Sorry, we couldn't find that resource", "reference_invoice_id");
+        }
+        String type = p.get("type").asText();
+        JsonNode items = p.path("line_items");
+        if (p.hasNonNull("total") && items.isObject()) {
+            throw new SandboxException(400, ErrorKind.INVALID_REQUEST, "param_wrong_value",
+                    "Pass either total or line_items, not both.", "total");
+        }
+        long now = now();
+        ArrayNode lines = JSON.arrayNode();
+        long total;
+        if (items.isObject()) {
+            JsonNode amounts = items.path("amount");
+            if (!amounts.isArray() || amounts.isEmpty()) {
+                throw new SandboxException(400, ErrorKind.INVALID_REQUEST, "parameter_missing",
+                        "Missing required param: line_items[amount][0].", "line_items[amount][0]");
+            }
+            total = 0;
+            for (int i = 0; i < amounts.size(); i++) {
+                long amount = amounts.get(i).asLong();
+                ObjectNode line = lines.addObject();
+                line.put("id", Ids.random("li_", 16)).put("date_from", items.path("date_from").path(i).asLong(now))
+                        .put("date_to", items.path("date_to").path(i).asLong(now)).put("unit_amount", amount)
+                        .put("quantity", 1).put("amount", amount).put("pricing_model", "flat_fee")
+                        .put("is_taxed", false).put("tax_amount", 0).put("object", "line_item")
+                        .put("customer_id", invoice.get("customer_id").asText())
+                        .put("description", items.path("description").path(i).asText("Credit"))
+                        .put("entity_type", "adhoc").put("discount_amount", 0).put("item_level_discount_amount", 0);
+                if (items.path("reference_line_item_id").has(i)) {
+                    line.put("reference_line_item_id", items.get("reference_line_item_id").get(i).asText());
+                }
+                total += amount;
+            }
+        } else if (p.hasNonNull("total")) {
+            total = p.get("total").asLong();
+            ObjectNode line = lines.addObject();
+            line.put("id", Ids.random("li_", 16)).put("date_from", now).put("date_to", now).put("unit_amount", total)
+                    .put("quantity", 1).put("amount", total).put("pricing_model", "flat_fee").put("is_taxed", false)
+                    .put("tax_amount", 0).put("object", "line_item")
+                    .put("customer_id", invoice.get("customer_id").asText())
+                    .put("description", p.path("customer_notes").asText("Credit")).put("entity_type", "adhoc")
+                    .put("discount_amount", 0).put("item_level_discount_amount", 0);
+        } else {
+            throw new SandboxException(400, ErrorKind.INVALID_REQUEST, "parameter_missing",
+                    "Missing required param: total (or line_items).", "total");
+        }
+        if (total <= 0) {
+            throw new SandboxException(400, ErrorKind.INVALID_REQUEST, "param_wrong_value",
+                    "The credit note total must be greater than zero.", "total");
+        }
+        long due = invoice.get("amount_due").asLong();
+        long credited = 0;
+        for (JsonNode issued : invoice.path("issued_credit_notes")) {
+            credited += issued.path("cn_total").asLong();
+        }
+        long refundable = invoice.get("amount_paid").asLong() - credited;
+        if (type.equals("adjustment") && total > due) {
+            throw new SandboxException(400, ErrorKind.INVALID_REQUEST, "param_wrong_value", "An adjustment credit "
+                    + "note cannot be more than the invoice's amount due (" + due + ").", "total");
+        }
+        if (type.equals("refundable") && total > refundable) {
+            throw new SandboxException(400, ErrorKind.INVALID_REQUEST, "param_wrong_value", "A refundable credit "
+                    + "note cannot be more than the invoice's paid amount not yet credited (" + refundable + ").",
+                    "total");
+        }
+        String id = "sbx_cn_" + (++creditNoteSequence);
+        long date = p.hasNonNull("date") ? p.get("date").asLong() : now;
+        ObjectNode note = JSON.objectNode();
+        note.put("id", id).put("customer_id", invoice.get("customer_id").asText())
+                .put("reference_invoice_id", invoice.get("id").asText()).put("type", type)
+                .put("status", type.equals("adjustment") ? "adjusted" : "refund_due")
+                .put("price_type", "tax_exclusive").put("date", date)
+                .put("currency_code", invoice.get("currency_code").asText()).put("total", total)
+                .put("amount_allocated", type.equals("adjustment") ? total : 0).put("amount_refunded", 0)
+                .put("amount_available", type.equals("adjustment") ? 0 : total).put("generated_at", date)
+                .put("resource_version", now * 1000).put("updated_at", now).put("sub_total", total)
+                .put("round_off_amount", 0).put("fractional_correction", 0).put("deleted", false)
+                .put("object", "credit_note");
+        for (String field : List.of("reason_code", "create_reason_code", "customer_notes", "comment")) {
+            if (p.hasNonNull(field)) {
+                note.put(field, p.get(field).asText());
+            }
+        }
+        note.set("line_items", lines);
+        note.putArray("linked_refunds");
+        ArrayNode allocations = note.putArray("allocations");
+        ObjectNode ref = invoiceArray(invoice, type.equals("adjustment") ? "adjustment_credit_notes"
+                : "issued_credit_notes").addObject();
+        ref.put("cn_id", id).put("cn_reason_code", p.path("reason_code").asText("other"))
+                .put("cn_create_reason_code", p.path("create_reason_code").asText(null)).put("cn_date", date)
+                .put("cn_total", total).put("cn_status", note.get("status").asText());
+        if (type.equals("adjustment")) {
+            invoice.put("amount_adjusted", invoice.get("amount_adjusted").asLong() + total)
+                    .put("amount_due", due - total);
+            if (due - total == 0) {
+                invoice.put("status", "paid").put("paid_at", now);
+            }
+            allocations.addObject().put("invoice_id", invoice.get("id").asText()).put("allocated_amount", total)
+                    .put("allocated_at", now).put("invoice_date", invoice.get("date").asLong())
+                    .put("invoice_status", invoice.get("status").asText());
+        }
+        invoice.put("updated_at", now).put("resource_version", now * 1000);
+        creditNotes.put(id, note);
+        return wrap("credit_note", note);
+    }
+
+    synchronized ObjectNode getCreditNote(String id) {
+        ObjectNode note = creditNotes.get(id);
+        if (note == null) {
+            throw new SandboxException(404, ErrorKind.NOT_FOUND, "resource_not_found",
+                    "Sorry, we couldn't find that resource", null);
+        }
+        return wrap("credit_note", note);
+    }
+
+    private static ArrayNode invoiceArray(ObjectNode invoice, String field) {
+        return invoice.has(field) ? (ArrayNode) invoice.get(field) : invoice.putArray(field);
     }
 
     synchronized ObjectNode listInvoices(JsonNode query) {
@@ -146,7 +339,7 @@ final class ChargebeeState {
     }
 
     /** Chargebee filters: {@code field[is]=value} (decoded to {"field":{"is":"value"}}); a plain value also works. */
-    private static boolean is(JsonNode query, String field, String value) {
+    static boolean is(JsonNode query, String field, String value) {
         JsonNode filter = query.get(field);
         if (filter == null) {
             return true;
@@ -156,7 +349,7 @@ final class ChargebeeState {
     }
 
     /** {"list":[{"usage":{...}}, ...], "next_offset": "..."} with limit (1..100, default 10) and offset. */
-    private static ObjectNode list(String type, java.util.Collection<ObjectNode> all, Predicate<ObjectNode> filter,
+    static ObjectNode list(String type, java.util.Collection<ObjectNode> all, Predicate<ObjectNode> filter,
             Comparator<ObjectNode> order, JsonNode query) {
         int limit = Math.max(1, Math.min(100, query.path("limit").asInt(10)));
         int offset = Math.max(0, query.path("offset").asInt(0));

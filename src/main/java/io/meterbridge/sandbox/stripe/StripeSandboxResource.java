@@ -53,6 +53,21 @@ public class StripeSandboxResource extends SandboxResource {
         return new Operation(name, sandbox.validator(specPath), true, r -> SandboxResponse.of(200, effect.apply(r)));
     }
 
+    /** A POST whose change emits an event: the event's request.id is the Request-Id this answer carries. */
+    private Operation postWithEvent(String name, String specPath, String eventType,
+            java.util.function.Function<SandboxRequest, com.fasterxml.jackson.databind.node.ObjectNode> effect) {
+        return new Operation(name, sandbox.validator(specPath), true, r -> {
+            String requestId = io.meterbridge.sandbox.Ids.random("req_", 14);
+            return SandboxResponse.of(200, sandbox.change(r, requestId, eventType, () -> effect.apply(r)))
+                    .withHeader("Request-Id", requestId);
+        });
+    }
+
+    @Override
+    protected io.meterbridge.sandbox.WebhookDispatcher webhooks() {
+        return sandbox.webhooks();
+    }
+
     private Operation get(String name, java.util.function.Function<SandboxRequest, com.fasterxml.jackson.databind.JsonNode> effect) {
         return new Operation(name, null, false, r -> SandboxResponse.of(200, effect.apply(r)));
     }
@@ -101,8 +116,16 @@ public class StripeSandboxResource extends SandboxResource {
     @Path("v1/invoices/{id}/finalize")
     @Consumes(MediaType.WILDCARD)
     public Response finalizeInvoice(@PathParam("id") String id, String body) {
-        return run("POST", body, post("invoices", "/v1/invoices/{invoice}/finalize",
+        return run("POST", body, postWithEvent("invoices", "/v1/invoices/{invoice}/finalize", "invoice.finalized",
                 r -> sandbox.state().finalizeInvoice(id, r.params())));
+    }
+
+    @POST
+    @Path("v1/invoices/{id}/pay")
+    @Consumes(MediaType.WILDCARD)
+    public Response payInvoice(@PathParam("id") String id, String body) {
+        return run("POST", body, postWithEvent("invoices", "/v1/invoices/{invoice}/pay", "invoice.paid",
+                r -> sandbox.state().payInvoice(id, r.params())));
     }
 
     @POST
@@ -122,7 +145,26 @@ public class StripeSandboxResource extends SandboxResource {
     @Path("v1/credit_notes")
     @Consumes(MediaType.WILDCARD)
     public Response createCreditNote(String body) {
-        return run("POST", body, post("credit_notes", "/v1/credit_notes", r -> sandbox.state().createCreditNote(r.params())));
+        return run("POST", body, postWithEvent("credit_notes", "/v1/credit_notes", "credit_note.created",
+                r -> sandbox.state().createCreditNote(r.params())));
+    }
+
+    @GET
+    @Path("v1/credit_notes/{id}")
+    public Response getCreditNote(@PathParam("id") String id) {
+        return run("GET", null, get("credit_notes", r -> sandbox.state().getCreditNote(id)));
+    }
+
+    @GET
+    @Path("v1/events")
+    public Response listEvents() {
+        return run("GET", null, get("events", r -> sandbox.listEvents(r.params())));
+    }
+
+    @GET
+    @Path("v1/events/{id}")
+    public Response getEvent(@PathParam("id") String id) {
+        return run("GET", null, get("events", r -> sandbox.getEvent(id)));
     }
 
     /** Summed meter event values per (event_name, customer): what Stripe would bill from its meters. */

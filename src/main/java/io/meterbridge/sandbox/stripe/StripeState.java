@@ -234,7 +234,8 @@ final class StripeState {
         lines.put("has_more", false).put("total_count", 0).put("url", "/v1/invoices/" + id + "/lines");
         in.put("livemode", false);
         in.set("metadata", p.has("metadata") && p.get("metadata").isObject() ? p.get("metadata").deepCopy() : JSON.objectNode());
-        in.putNull("number").put("period_end", now).put("period_start", now);
+        in.putNull("number").put("paid", false).put("paid_out_of_band", false).put("period_end", now)
+                .put("period_start", now);
         in.put("post_payment_credit_notes_amount", 0).put("pre_payment_credit_notes_amount", 0);
         in.put("starting_balance", 0).put("status", "draft");
         ObjectNode transitions = in.putObject("status_transitions");
@@ -272,6 +273,33 @@ final class StripeState {
             in.put("auto_advance", p.get("auto_advance").asText().equals("true"));
         }
         in.put("ending_balance", 0);
+        return in.deepCopy();
+    }
+
+    /**
+     * POST /v1/invoices/{id}/pay: an open invoice becomes paid, amount_paid = amount_due (the total less pre-payment
+     * credit notes). The sandbox models no payment methods: without paid_out_of_band the charge simply succeeds.
+     */
+    synchronized ObjectNode payInvoice(String id, JsonNode p) {
+        ObjectNode in = invoice(id, "invoice");
+        String status = in.get("status").asText();
+        if (status.equals("paid")) {
+            throw new SandboxException(400, ErrorKind.INVALID_STATE, null, "Invoice is already paid",
+                    null);
+        }
+        if (!status.equals("open")) {
+            throw new SandboxException(400, ErrorKind.INVALID_STATE, null, "You can only pay an open "
+                    + "invoice; this one is " + status + ". Finalize it first.", null);
+        }
+        boolean outOfBand = p.path("paid_out_of_band").asText("false").equals("true");
+        long now = now();
+        long due = in.get("amount_due").asLong();
+        in.put("amount_paid", due).put("amount_remaining", 0).put("paid", true).put("paid_out_of_band", outOfBand)
+                .put("status", "paid");
+        if (!outOfBand) {
+            in.put("attempted", true).put("attempt_count", in.get("attempt_count").asInt() + 1);
+        }
+        ((ObjectNode) in.get("status_transitions")).put("paid_at", now);
         return in.deepCopy();
     }
 
@@ -362,6 +390,17 @@ final class StripeState {
         if (p.hasNonNull("amount")) {
             amount = p.get("amount").asLong();
         }
+        if (lines.isEmpty() && amount > 0) {
+            // amount without lines: one custom line carries it, so that a reader of the lines sees the whole credit
+            ObjectNode line = lines.addObject();
+            line.put("id", Ids.random("cnli_", 24)).put("object", "credit_note_line_item").put("amount", amount);
+            line.set("description", p.hasNonNull("memo") ? p.get("memo") : JSON.textNode("Credit"));
+            line.put("discount_amount", 0).putArray("discount_amounts");
+            line.putNull("invoice_line_item").put("livemode", false).put("quantity", 1).putArray("tax_amounts");
+            line.putArray("tax_rates");
+            line.put("type", "custom_line_item").put("unit_amount", amount).put("unit_amount_decimal",
+                    String.valueOf(amount));
+        }
         if (amount <= 0) {
             throw invalid(null, "The credit note amount must be positive: give amount or lines.", "amount");
         }
@@ -393,6 +432,15 @@ final class StripeState {
         } else {
             in.put("pre_payment_credit_notes_amount", in.get("pre_payment_credit_notes_amount").asLong() + amount);
             recompute(in);
+        }
+        return note.deepCopy();
+    }
+
+    synchronized ObjectNode getCreditNote(String id) {
+        ObjectNode note = creditNotes.get(id);
+        if (note == null) {
+            throw new SandboxException(404, ErrorKind.NOT_FOUND, "resource_missing", "No such credit note: '" + id + "'",
+                    "id");
         }
         return note.deepCopy();
     }
@@ -446,7 +494,7 @@ final class StripeState {
     // ---- helpers
 
     /** A Stripe list, newest first, with limit (1..100, default 10) and starting_after. */
-    private static ObjectNode list(String url, java.util.Collection<ObjectNode> all, Predicate<ObjectNode> filter, JsonNode query) {
+    static ObjectNode list(String url, java.util.Collection<ObjectNode> all, Predicate<ObjectNode> filter, JsonNode query) {
         int limit = Math.max(1, Math.min(100, query.path("limit").asInt(10)));
         List<ObjectNode> matching = new ArrayList<>(all.stream().filter(filter).toList());
         java.util.Collections.reverse(matching);
