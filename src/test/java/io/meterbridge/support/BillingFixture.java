@@ -199,4 +199,37 @@ public final class BillingFixture {
                 .jsonPath().getList("findAll { it.id == '" + id + "' }");
         return rows.isEmpty() ? null : String.valueOf(rows.get(0).get("status"));
     }
+
+    /**
+     * A Stripe-billed, hub-rated customer posting to {@code erp}, with September usage (1,500 requests over a 1,000
+     * commitment and 250 GB peak: 62.00 USD), its period closed. Returns the billing delivery id.
+     */
+    public static String closedSeptember(String tenant, String erp) {
+        String customer = "cus_" + tenant.replace("-", "");
+        contract(tenant, erp, "stripe", customer, "HUB_RATES", null, null,
+                Map.of("api_requests", new BigDecimal("1000")), "api_requests", "storage_gb_peak");
+        send(apiRequests(tenant, "2026-09-10T10:00:00Z", 1500, "carol@example.com"),
+                storage(tenant, "2026-09-11T10:00:00Z", 250_000_000_000L));
+        awaitUsage(tenant, "api_requests", "2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z", "1500");
+        awaitUsage(tenant, "storage_gb_peak", "2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z", "250");
+        return close(tenant, "2026-09-15T00:00:00Z").getString("deliveries[0]");
+    }
+
+    /** The platform's id of a delivered document, once delivered. */
+    public static String deliveredAs(String delivery) {
+        await().atMost(java.time.Duration.ofSeconds(60)).until(() -> "DELIVERED".equals(deliveryStatus(delivery)));
+        return finance().get("/api/v1/billing/deliveries").then().extract().jsonPath()
+                .getString("find { it.id == '" + delivery + "' }.external_id");
+    }
+
+    public static void awaitPosted(String posting) {
+        await().atMost(java.time.Duration.ofSeconds(60)).until(() -> "POSTED".equals(postingStatus(posting)));
+    }
+
+    /** A POST to the Stripe sandbox as a Stripe client makes it (form body, Bearer key, idempotency key). */
+    public static JsonPath stripePost(String path, Map<String, String> form) {
+        return RestAssured.given().auth().oauth2("sk_test_meterbridge_sandbox").contentType(ContentType.URLENC)
+                .header("Idempotency-Key", java.util.UUID.randomUUID().toString()).formParams(form).post("/sandbox/stripe" + path)
+                .then().statusCode(200).extract().jsonPath();
+    }
 }

@@ -1,0 +1,64 @@
+package io.meterbridge.erp;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.meterbridge.support.EmbeddedEngines;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static io.meterbridge.support.BillingFixture.awaitPosted;
+import static io.meterbridge.support.BillingFixture.closedSeptember;
+import static io.meterbridge.support.BillingFixture.deliveredAs;
+import static io.meterbridge.support.BillingFixture.faults;
+import static io.meterbridge.support.BillingFixture.netSuiteRecords;
+import static io.meterbridge.support.BillingFixture.noFaults;
+import static io.meterbridge.support.BillingFixture.sandbox;
+import static io.meterbridge.support.Events.uniqueId;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * NetSuite down for a while: postings wait and retry; after recovery the accrual, the invoice and the reversal each
+ * post exactly once, and NetSuite never saw more concurrent calls than its account's limit.
+ */
+@QuarkusTest
+@QuarkusTestResource(EmbeddedEngines.class)
+class ErpOutageTest {
+
+    @AfterEach
+    void netSuiteBack() {
+        noFaults("netsuite");
+    }
+
+    private static long refused() {
+        return sandbox().get("/sandbox/netsuite/_sandbox/stats").then().extract().jsonPath().getLong("faultsInjected");
+    }
+
+    @Test
+    void afterAnOutageEveryDocumentPostsOnceWithinTheConcurrencyLimit() {
+        String[] tenants = {uniqueId("outage"), uniqueId("outage"), uniqueId("outage")};
+        long before = refused();
+        faults("netsuite", Map.of("down", true));
+        String[] invoices = new String[tenants.length];
+        for (int i = 0; i < tenants.length; i++) {
+            invoices[i] = deliveredAs(closedSeptember(tenants[i], "netsuite"));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> refused() > before);
+        noFaults("netsuite");
+        for (int i = 0; i < tenants.length; i++) {
+            String accrual = "mb-accr-contract-" + tenants[i] + "-20260901";
+            awaitPosted(accrual);
+            awaitPosted("mb-inv-stripe-" + invoices[i]);
+            awaitPosted(accrual.replace("mb-accr-", "mb-accrrev-"));
+            assertThat(netSuiteRecords("journalEntry").getList("findAll { it.externalId == '" + accrual + "' }")).hasSize(1);
+            assertThat(netSuiteRecords("invoice").getList("findAll { it.externalId == 'mb-inv-stripe-" + invoices[i] + "' }"))
+                    .hasSize(1);
+        }
+        int limit = 5;
+        assertThat(sandbox().get("/sandbox/netsuite/_sandbox/stats").then().extract().jsonPath().getInt("maxConcurrency"))
+                .isLessThanOrEqualTo(limit);
+    }
+}
