@@ -139,8 +139,8 @@ public class ErpPostings {
             return Optional.empty();
         }
         Optional<CustomerMapping> customer = data.customerOfBillingAccount(contract.billingKey(), period.start());
-        if (customer.isEmpty() || customer.get().erpSystem() == null) {
-            return Optional.empty();
+        if (customer.isEmpty() || customer.get().erpSystem() == null || customer.get().erpCustomerId() == null) {
+            return Optional.empty(); // a customer without an ERP has nothing to accrue into
         }
         Instant date = period.end().minusSeconds(1);
         Optional<Policy> policy = policies.policy(customer.get().erpSystem(), date);
@@ -158,6 +158,8 @@ public class ErpPostings {
         ObjectNode payload = header("ACCRUAL", id, customer.get().erpSystem(), customer.get(), policy.get(), currency, date,
                 "Accrued usage revenue of contract " + contract.key() + ", period " + day(period.start()) + " to "
                         + day(period.end()));
+        // The accrual belongs to the period's last day in the contract's time zone, not in UTC.
+        payload.put("date", LocalDate.ofInstant(date, contract.timeZone()).toString());
         payload.put("amount", total.toPlainString());
         ArrayNode journal = payload.putArray("journal");
         journal.addObject().put("account", policy.get().accruedRevenueAccount()).put("debit", total.toPlainString())

@@ -45,8 +45,18 @@ public class FinancialDocuments {
     public record Line(String sourceLineId, String metric, String description, BigDecimal amount) {
     }
 
+    /**
+     * @param deliveryId  the hub's billing delivery behind the document, when the platform kept it (Stripe metadata)
+     * @param periodStart the billed period's start, when the platform keeps the lines' dates (Chargebee date_from)
+     */
     public record Document(String sourceSystem, String sourceId, Type type, String relatedSourceId, String contractKey,
-            String deliveryId, String billingAccount, String currency, BigDecimal amount, Instant date, List<Line> lines) {
+            String deliveryId, String billingAccount, String currency, BigDecimal amount, Instant date, List<Line> lines,
+            Instant periodStart) {
+
+        Document withContract(String key) {
+            return new Document(sourceSystem, sourceId, type, relatedSourceId, key, deliveryId, billingAccount, currency,
+                    amount, date, lines, periodStart);
+        }
     }
 
     /** What handling one platform event did. */
@@ -100,7 +110,7 @@ public class FinancialDocuments {
     private Outcome handle(String system, String eventId, String type, String via, Optional<Document> document)
             throws SQLException {
         if (eventId.isBlank()) {
-            throw new IllegalArgumentException("event: no id");
+            throw new PlatformWebhooks.WebhookRejectedException(400, "the event has no id");
         }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -124,14 +134,20 @@ public class FinancialDocuments {
         }
     }
 
-    private Outcome record(Connection connection, String eventId, String type, Document doc) throws SQLException {
+    private Outcome record(Connection connection, String eventId, String type, Document found) throws SQLException {
+        MasterData data = masterData.current();
+        Document doc = found.contractKey() != null ? found : found.withContract(data.contractOfBillingAccount(
+                found.sourceSystem() + ":" + found.billingAccount(), found.date()).map(MasterData.Contract::key).orElse(null));
         Long closeId = doc.deliveryId() == null ? null : closeOfDelivery(connection, doc.deliveryId());
+        if (closeId == null && doc.contractKey() != null && doc.periodStart() != null) {
+            closeId = closeOfPeriod(connection, doc.contractKey(), doc.periodStart());
+        }
         Optional<Long> id = insert(connection, doc, closeId);
         if (id.isEmpty()) {
             // The same document through another event (a re-sent webhook with a new id): already recorded.
             return new Outcome(eventId, type, true, null, null, null);
         }
-        ErpPostings.Result result = postings.forDocument(connection, id.get(), closeId, doc, masterData.current());
+        ErpPostings.Result result = postings.forDocument(connection, id.get(), closeId, doc, data);
         LOG.infof("%s %s %s -> document %d, %s", doc.sourceSystem(), doc.type(), doc.sourceId(), id.get(),
                 result.posting() != null ? "ERP posting " + result.posting() : "accounting exception: " + result.exception());
         return new Outcome(eventId, type, false, id.get(), result.posting(), result.exception());
@@ -172,6 +188,17 @@ public class FinancialDocuments {
         }
     }
 
+    private static Long closeOfPeriod(Connection connection, String contractKey, Instant periodStart) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT id FROM period_close WHERE contract_key = ? AND period_start = ?")) {
+            select.setString(1, contractKey);
+            select.setTimestamp(2, Timestamp.from(periodStart));
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : null;
+            }
+        }
+    }
+
     private static Long closeOfDelivery(Connection connection, String deliveryId) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("SELECT close_id FROM billing_delivery WHERE id = ?")) {
             select.setString(1, deliveryId);
@@ -194,7 +221,7 @@ public class FinancialDocuments {
         return new Document("stripe", invoice.path("id").asText(), Type.INVOICE, null, text(metadata, "contract_key"),
                 text(metadata, "meterbridge_delivery"), invoice.path("customer").asText(), currency,
                 major(currency, invoice.path("total").asLong()),
-                seconds(invoice.path("status_transitions").path("finalized_at"), invoice.path("created")), lines);
+                seconds(invoice.path("status_transitions").path("finalized_at"), invoice.path("created")), lines, null);
     }
 
     private Document stripePayment(JsonNode invoice) {
@@ -203,7 +230,7 @@ public class FinancialDocuments {
         return new Document("stripe", invoice.path("id").asText() + "-payment", Type.PAYMENT, invoice.path("id").asText(),
                 text(metadata, "contract_key"), text(metadata, "meterbridge_delivery"), invoice.path("customer").asText(),
                 currency, major(currency, invoice.path("amount_paid").asLong()),
-                seconds(invoice.path("status_transitions").path("paid_at"), invoice.path("created")), List.of());
+                seconds(invoice.path("status_transitions").path("paid_at"), invoice.path("created")), List.of(), null);
     }
 
     private Document stripeCreditNote(JsonNode note) {
@@ -217,7 +244,7 @@ public class FinancialDocuments {
         return new Document("stripe", note.path("id").asText(), Type.CREDIT_MEMO, note.path("invoice").asText(),
                 text(note.path("metadata"), "contract_key"), null, note.path("customer").asText(), currency,
                 major(currency, note.path("total").asLong(note.path("amount").asLong())),
-                seconds(note.path("created"), note.path("created")), lines);
+                seconds(note.path("created"), note.path("created")), lines, null);
     }
 
     // --- Chargebee ------------------------------------------------------------------------------------------------
@@ -231,7 +258,9 @@ public class FinancialDocuments {
         }
         return new Document("chargebee", invoice.path("id").asText(), Type.INVOICE, null, null, null,
                 invoice.path("customer_id").asText(), currency, major(currency, invoice.path("total").asLong()),
-                seconds(invoice.path("date"), invoice.path("generated_at")), lines);
+                seconds(invoice.path("date"), invoice.path("generated_at")), lines,
+                invoice.path("line_items").path(0).path("date_from").isNumber()
+                        ? Instant.ofEpochSecond(invoice.path("line_items").path(0).path("date_from").asLong()) : null);
     }
 
     private Document chargebeePayment(JsonNode content) {
@@ -242,7 +271,7 @@ public class FinancialDocuments {
                 Type.PAYMENT, invoice.path("id").asText(), null, null,
                 invoice.path("customer_id").asText(transaction.path("customer_id").asText()), currency,
                 major(currency, transaction.path("amount").asLong(invoice.path("amount_paid").asLong())),
-                seconds(transaction.path("date"), invoice.path("paid_at")), List.of());
+                seconds(transaction.path("date"), invoice.path("paid_at")), List.of(), null);
     }
 
     private Document chargebeeCreditNote(JsonNode note) {
@@ -254,7 +283,8 @@ public class FinancialDocuments {
         }
         return new Document("chargebee", note.path("id").asText(), Type.CREDIT_MEMO,
                 note.path("reference_invoice_id").asText(), null, null, note.path("customer_id").asText(), currency,
-                major(currency, note.path("total").asLong()), seconds(note.path("date"), note.path("generated_at")), lines);
+                major(currency, note.path("total").asLong()), seconds(note.path("date"), note.path("generated_at")), lines,
+                null);
     }
 
     // --- helpers --------------------------------------------------------------------------------------------------
