@@ -52,6 +52,9 @@ const hubTopics = {
   'meterbridge.events.accepted': 3024000000,
   'meterbridge.events.dead-letter': 7776000000,
   'meterbridge.notifications': 2592000000,
+  'meterbridge.billing.deliveries': 3024000000,
+  'meterbridge.billing.dead-letter': 7776000000,
+  'meterbridge.erp.postings': 3024000000,
 };
 const dns1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
@@ -138,13 +141,17 @@ function checkOverlay(name, docs, expect, fail) {
   for (const [key, value] of Object.entries(wanted)) {
     if (settings[key] !== value) fail(`ConfigMap ${key} is ${settings[key]}, expected ${value}`);
   }
-  for (const key of ['KAFKA_BOOTSTRAP_SERVERS', 'HUB_DB_URL', 'HUB_DB_USER', 'HUB_JOLOKIA_USER', 'HUB_CRM_BASE_URL']) {
+  for (const key of ['KAFKA_BOOTSTRAP_SERVERS', 'HUB_DB_URL', 'HUB_DB_USER', 'HUB_JOLOKIA_USER', 'HUB_CRM_BASE_URL',
+    'HUB_CHARGEBEE_BASE_URL']) {
     if (!settings[key]) fail(`ConfigMap lacks ${key}`);
   }
   if (settings.HUB_DB_URL && !settings.HUB_DB_URL.startsWith('jdbc:postgresql://')) fail('HUB_DB_URL is no JDBC URL');
   const secretKeys = Object.keys({ ...secret.data, ...secret.stringData });
+  // The %prod variables of application.properties without a default. The ERPs' (HUB_NETSUITE_*, HUB_BC_*) have
+  // defaults: a hub that posts to no NetSuite or BC needs none of them.
   const required = ['HUB_DB_PASSWORD', 'HUB_PII_TOKEN_KEY', 'HUB_JOLOKIA_PASSWORD', 'HUB_ADMIN_PASSWORD',
-    'HUB_FINANCE_PASSWORD', 'HUB_CRM_ACCESS_TOKEN', ...sourceSecretNames()];
+    'HUB_FINANCE_PASSWORD', 'HUB_CRM_ACCESS_TOKEN', 'HUB_STRIPE_API_KEY', 'HUB_CHARGEBEE_API_KEY',
+    'HUB_STRIPE_WEBHOOK_SECRET', 'HUB_CHARGEBEE_WEBHOOK_PASSWORD', ...sourceSecretNames()];
   for (const key of required) if (!secretKeys.includes(key)) fail(`Secret lacks ${key}`);
   for (const key of secretKeys) if (settings[key] !== undefined) fail(`${key} is in both the ConfigMap and the Secret`);
 
