@@ -368,10 +368,32 @@ public class ErpPostings {
             if (posting.kind().equals("INVOICE")) {
                 reverseAccrual(connection, posting);
             }
+            releaseWaiting(connection, posting);
             connection.commit();
         }
         registry.counter("meterbridge_erp_postings_total", "erp", posting.erpSystem(), "kind", posting.kind()).increment();
         LOG.infof("Posted %s %s to %s as %s", posting.kind(), posting.id(), posting.erpSystem(), erpId);
+    }
+
+    /**
+     * Postings that gave up waiting for this one (their retries ran out while it was not posted) are sent again now
+     * that it is: a credit memo or payment of this invoice, an invoice of this accrual's period.
+     */
+    private static void releaseWaiting(Connection connection, PostingMessage posted) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE erp_posting w SET status = 'PENDING', published_at = NULL
+                WHERE w.status = 'FAILED' AND (w.payload->>'relatedExternalId' = ?
+                   OR (? = 'ACCRUAL' AND w.kind = 'INVOICE' AND w.document_id IN (
+                       SELECT d.id FROM financial_document d JOIN erp_posting a ON a.close_id = d.close_id
+                       WHERE a.id = ?)))""")) {
+            update.setString(1, posted.id());
+            update.setString(2, posted.kind());
+            update.setString(3, posted.id());
+            int released = update.executeUpdate();
+            if (released > 0) {
+                LOG.infof("%d ERP postings waiting for %s sent again", released, posted.id());
+            }
+        }
     }
 
     private void reverseAccrual(Connection connection, PostingMessage invoice) throws SQLException {
@@ -414,7 +436,10 @@ public class ErpPostings {
         }
     }
 
-    /** Dead letter channel of erp-sync: FAILED with the reason, an exception record, replayable. */
+    /**
+     * Dead letter channel of erp-sync: the posting is FAILED with its reason (GET /api/v1/erp/postings?status=FAILED),
+     * re-sent by POST /api/v1/erp/postings/{id}/retry, or automatically once the posting it waited for posts.
+     */
     public void deadLetter(Exchange exchange) throws SQLException {
         PostingMessage posting = exchange.getProperty(POSTING, PostingMessage.class);
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);

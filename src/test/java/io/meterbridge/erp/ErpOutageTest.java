@@ -15,6 +15,8 @@ import static io.meterbridge.support.BillingFixture.deliveredAs;
 import static io.meterbridge.support.BillingFixture.faults;
 import static io.meterbridge.support.BillingFixture.netSuiteRecords;
 import static io.meterbridge.support.BillingFixture.noFaults;
+import static io.meterbridge.support.BillingFixture.postingStatus;
+import static io.meterbridge.support.MasterDataFixture.finance;
 import static io.meterbridge.support.BillingFixture.sandbox;
 import static io.meterbridge.support.Events.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,5 +62,23 @@ class ErpOutageTest {
         int limit = 5;
         assertThat(sandbox().get("/sandbox/netsuite/_sandbox/stats").then().extract().jsonPath().getInt("maxConcurrency"))
                 .isLessThanOrEqualTo(limit);
+    }
+
+    @Test
+    void anOutageLongerThanTheRetriesEndsInFailedPostingsThatOneRetryUnblocks() {
+        String tenant = uniqueId("long-outage");
+        String accrual = "mb-accr-contract-" + tenant + "-20260901";
+        faults("netsuite", Map.of("down", true));
+        String invoice = deliveredAs(closedSeptember(tenant, "netsuite"));
+        String posting = "mb-inv-stripe-" + invoice;
+        // Both give up: the accrual after its retries against a NetSuite that is down, the invoice waiting for it.
+        await().atMost(Duration.ofSeconds(90)).until(() -> "FAILED".equals(postingStatus(accrual))
+                && "FAILED".equals(postingStatus(posting)));
+        noFaults("netsuite");
+        finance().post("/api/v1/erp/postings/" + accrual + "/retry").then().statusCode(200);
+        awaitPosted(accrual);
+        awaitPosted(posting); // released by the accrual posting, no second retry needed
+        assertThat(netSuiteRecords("invoice").getList("findAll { it.externalId == '" + posting + "' }")).hasSize(1);
+        finance().post("/api/v1/erp/postings/" + accrual + "/retry").then().statusCode(404);
     }
 }
