@@ -228,6 +228,12 @@ public class PeriodCloseService {
             if (contract.billingMode() == BillingMode.HUB_RATES) {
                 BigDecimal quantity = periodQuantity(connection, contractIds, metric.metric(), period, aggregation, buckets);
                 PriceVersion price = prices.version(metric.priceVersionRef(), metric.metric());
+                if (price.validFrom().isAfter(period.start()) || (price.validTo() != null && price.validTo().isBefore(period.end()))) {
+                    // Effective dating: a period is priced by a version valid over all of it; a new price is a new version.
+                    throw new IllegalArgumentException("price version '" + price.id() + "' of " + metric.metric()
+                            + " is valid over [" + price.validFrom() + ", " + (price.validTo() == null ? "open" : price.validTo())
+                            + "), not over the period [" + period.start() + ", " + period.end() + ") of contract " + contract.key());
+                }
                 CurrencyRule rule = prices.books().currency(price.currency());
                 Rating rating = RatingEngine.rate(price, rule, quantity, metric.committedQuantity(), credits);
                 if (price.prepaidCredits() && credits.compareTo(rating.creditsAfter()) != 0) {
