@@ -59,7 +59,11 @@ class PlatformRatesTest {
         usageReport.reportDueDays();
 
         String key = "mb-contract-" + tenant + "-api_requests-";
-        await().atMost(Duration.ofSeconds(30)).until(() -> meterEvents(customer).size() == 2);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(meterEvents(customer))
+                .as("meter events of %s; the sandbox received %s", customer, sandboxRequests("stripe").getList(
+                        "findAll { it.path == '/v1/billing/meter_events' && it.params?.payload?.stripe_customer_id == '"
+                                + customer + "' }"))
+                .hasSize(2));
         List<Map<String, Object>> events = meterEvents(customer);
         assertThat(events).extracting(e -> e.get("identifier") + "=" + ((Map<?, ?>) e.get("payload")).get("value"))
                 .containsExactlyInAnyOrder(key + DAY.format(threeDaysAgo) + "=42", key + DAY.format(twoDaysAgo) + "=5");
