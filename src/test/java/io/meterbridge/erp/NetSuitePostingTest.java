@@ -1,7 +1,6 @@
 package io.meterbridge.erp;
 
 import java.math.BigDecimal;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -15,22 +14,17 @@ import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
-import static io.meterbridge.support.BillingFixture.apiRequests;
-import static io.meterbridge.support.BillingFixture.awaitUsage;
-import static io.meterbridge.support.BillingFixture.close;
+import static io.meterbridge.support.BillingFixture.awaitPosted;
+import static io.meterbridge.support.BillingFixture.closedSeptember;
+import static io.meterbridge.support.BillingFixture.deliveredAs;
 import static io.meterbridge.support.BillingFixture.contract;
-import static io.meterbridge.support.BillingFixture.deliveryStatus;
 import static io.meterbridge.support.BillingFixture.erpCustomer;
 import static io.meterbridge.support.BillingFixture.netSuiteRecords;
-import static io.meterbridge.support.BillingFixture.postingStatus;
 import static io.meterbridge.support.BillingFixture.sandboxRequests;
-import static io.meterbridge.support.BillingFixture.send;
-import static io.meterbridge.support.BillingFixture.storage;
 import static io.meterbridge.support.BillingFixture.stripeWebhook;
 import static io.meterbridge.support.Events.uniqueId;
 import static io.meterbridge.support.MasterDataFixture.finance;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * End to end into NetSuite: events, period close (with the usage accrual), the Stripe-sandbox invoice, its
@@ -46,29 +40,17 @@ class NetSuitePostingTest {
     @Test
     void aStripeInvoiceBecomesANetSuiteInvoiceAfterItsAccrualWhichIsThenReversed() throws Exception {
         String tenant = uniqueId("ns");
-        String customer = "cus_" + tenant.replace("-", "");
-        contract(tenant, "netsuite", "stripe", customer, "HUB_RATES", null, null,
-                Map.of("api_requests", new BigDecimal("1000")), "api_requests", "storage_gb_peak");
-        send(apiRequests(tenant, "2026-09-10T10:00:00Z", 1500, "alice@example.com"),
-                storage(tenant, "2026-09-11T10:00:00Z", 250_000_000_000L));
-        awaitUsage(tenant, "api_requests", "2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z", "1500");
-        awaitUsage(tenant, "storage_gb_peak", "2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z", "250");
-
         // 500 above the commitment x 0.0010 = 0.50, true-up 49.50, storage 3 x 4.00 = 12.00: 62.00 USD.
-        JsonPath closed = close(tenant, "2026-09-15T00:00:00Z");
-        String delivery = closed.getString("deliveries[0]");
+        String delivery = closedSeptember(tenant, "netsuite");
         String accrual = "mb-accr-contract-" + tenant + "-20260901";
-        await().atMost(Duration.ofSeconds(40)).until(() -> "POSTED".equals(postingStatus(accrual)));
-        await().atMost(Duration.ofSeconds(40)).until(() -> "DELIVERED".equals(deliveryStatus(delivery)));
-
-        String invoiceId = finance().get("/api/v1/billing/deliveries").then().extract().jsonPath()
-                .getString("find { it.id == '" + delivery + "' }.external_id");
+        awaitPosted(accrual);
+        String invoiceId = deliveredAs(delivery);
         String event = invoiceFinalized(invoiceId);
         stripeWebhook(event, SECRET).then().statusCode(200);
         String posting = "mb-inv-stripe-" + invoiceId;
-        await().atMost(Duration.ofSeconds(40)).until(() -> "POSTED".equals(postingStatus(posting)));
+        awaitPosted(posting);
         String reversal = "mb-accrrev-contract-" + tenant + "-20260901";
-        await().atMost(Duration.ofSeconds(40)).until(() -> "POSTED".equals(postingStatus(reversal)));
+        awaitPosted(reversal);
 
         // The same event again (Stripe retries) changes nothing.
         stripeWebhook(event, SECRET).then().statusCode(200).body("duplicate", org.hamcrest.Matchers.is(true));
@@ -101,7 +83,7 @@ class NetSuitePostingTest {
 
         // Data minimisation: no tenant, user or e-mail ever reached NetSuite.
         String sentToNetSuite = Events.MAPPER.writeValueAsString(sandboxRequests("netsuite").getList("params"));
-        assertThat(sentToNetSuite).doesNotContain("alice", "@example.com", "user_id");
+        assertThat(sentToNetSuite).doesNotContain("carol", "@example.com", "user_id");
     }
 
     @Test
