@@ -8,8 +8,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Map;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -18,6 +16,7 @@ import io.meterbridge.billing.connector.ChargebeeConnector;
 import io.meterbridge.billing.connector.StripeConnector;
 import io.meterbridge.billing.connector.VendorCall;
 import io.meterbridge.erp.FinancialDocuments.Outcome;
+import io.meterbridge.ingest.SignatureVerifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
@@ -86,7 +85,7 @@ public class PlatformWebhooks {
             throw new WebhookRejectedException(400, "Stripe-Signature header missing");
         }
         long timestamp = -1;
-        java.util.List<String> signatures = new java.util.ArrayList<>();
+        java.util.List<byte[]> signatures = new java.util.ArrayList<>();
         for (String part : header.split(",")) {
             String[] kv = part.trim().split("=", 2);
             if (kv.length == 2 && kv[0].equals("t")) {
@@ -96,7 +95,11 @@ public class PlatformWebhooks {
                     throw new WebhookRejectedException(400, "Stripe-Signature: t is not a number");
                 }
             } else if (kv.length == 2 && kv[0].equals("v1")) {
-                signatures.add(kv[1]);
+                try {
+                    signatures.add(HexFormat.of().parseHex(kv[1]));
+                } catch (IllegalArgumentException e) {
+                    // not hex: it cannot match, other v1 values still may
+                }
             }
         }
         if (timestamp < 0 || signatures.isEmpty()) {
@@ -106,17 +109,10 @@ public class PlatformWebhooks {
             throw new WebhookRejectedException(400, "Stripe-Signature: timestamp outside the tolerance of "
                     + config.stripeTolerance().toSeconds() + " s");
         }
-        byte[] expected = hmac(config.stripeSecret(), timestamp + "." + payload);
-        for (String signature : signatures) {
-            byte[] given;
-            try {
-                given = HexFormat.of().parseHex(signature);
-            } catch (IllegalArgumentException e) {
-                continue;
-            }
-            if (MessageDigest.isEqual(expected, given)) {
-                return;
-            }
+        // Stripe's scheme is the hub's own ingest signature scheme: one HMAC and constant-time comparison for both.
+        if (SignatureVerifier.matches(new SignatureVerifier.Signature(timestamp, signatures),
+                payload.getBytes(StandardCharsets.UTF_8), java.util.List.of(config.stripeSecret()))) {
+            return;
         }
         throw new WebhookRejectedException(400, "Stripe-Signature: no v1 signature matches the payload");
     }
@@ -165,16 +161,6 @@ public class PlatformWebhooks {
             return event;
         } catch (java.io.IOException e) {
             throw new WebhookRejectedException(400, "the payload is not JSON: " + e.getMessage());
-        }
-    }
-
-    static byte[] hmac(String secret, String data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

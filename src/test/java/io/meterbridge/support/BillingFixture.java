@@ -171,20 +171,10 @@ public final class BillingFixture {
 
     /** Posts a Stripe event to the hub's webhook, signed as Stripe signs it with the sandbox's endpoint secret. */
     public static io.restassured.response.Response stripeWebhook(String payload, String secret) {
-        long t = java.time.Instant.now().getEpochSecond();
-        String signature = java.util.HexFormat.of().formatHex(hmac(secret, t + "." + payload));
-        return RestAssured.given().contentType(ContentType.JSON).header("Stripe-Signature", "t=" + t + ",v1=" + signature)
+        String signature = io.meterbridge.ingest.SignatureVerifier.sign(secret, java.time.Instant.now().getEpochSecond(),
+                payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return RestAssured.given().contentType(ContentType.JSON).header("Stripe-Signature", signature)
                 .body(payload).post("/api/v1/webhooks/stripe");
-    }
-
-    private static byte[] hmac(String secret, String data) {
-        try {
-            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
-            return mac.doFinal(data.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** What the NetSuite sandbox holds of a record type. */

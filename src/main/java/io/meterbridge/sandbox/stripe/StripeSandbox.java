@@ -5,20 +5,17 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.meterbridge.ingest.SignatureVerifier;
 import io.meterbridge.sandbox.ErrorKind;
 import io.meterbridge.sandbox.Ids;
 import io.meterbridge.sandbox.SandboxConfig;
@@ -75,19 +72,10 @@ public class StripeSandbox {
      */
     static Map<String, String> signatureHeaders(String secret, long timestamp, String payload) {
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Stripe-Signature", "t=" + timestamp + ",v1=" + hmacSha256(secret, timestamp + "." + payload));
+        // Stripe's scheme (t=..,v1=HMAC-SHA256 of "t.payload") is the one the hub's own ingest signatures use.
+        headers.put("Stripe-Signature", SignatureVerifier.sign(secret, timestamp, payload.getBytes(StandardCharsets.UTF_8)));
         headers.put("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks)");
         return headers;
-    }
-
-    static String hmacSha256(String secret, String message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**
