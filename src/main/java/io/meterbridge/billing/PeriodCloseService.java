@@ -339,7 +339,7 @@ public class PeriodCloseService {
         };
     }
 
-    /** The schema versions (source:type/vN) of the events behind a metric's period usage. */
+    /** The schema versions (type/vN) of the events behind a metric's usage in the window. */
     static String[] schemaRefs(Connection connection, long[] contractIds, String metric, BillingPeriod period)
             throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
