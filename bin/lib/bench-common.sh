@@ -1,5 +1,5 @@
-# Shared by bin/bench-ingest and bin/bench-metering (sourced, not run): build the hub if needed, compile the
-# benchmarks (src/test/java/io/meterbridge/bench), compute the test classpath once, run a benchmark class.
+# Shared by bin/bench-ingest and bin/bench-metering (sourced, not run): build the default run if needed, build the
+# benchmarks module (benchmarks/) and compute its classpath, run a benchmark class.
 #
 #   bench_run NAME BUILD CLASS ARGS...   NAME prefixes messages, BUILD=1 forces ./mvnw package
 # The caller has cd'ed to the project root.
@@ -7,18 +7,16 @@
 bench_run() {
   local name=$1 build=$2 class=$3
   shift 3
-  if [ "$build" = 1 ] || [ ! -f target/quarkus-app/quarkus-run.jar ]; then
-    echo "$name: building the hub (./mvnw package -DskipTests)" >&2
+  if [ "$build" = 1 ] || [ ! -f devrun/target/quarkus-app/quarkus-run.jar ]; then
+    echo "$name: building the default run (./mvnw package -DskipTests)" >&2
     ./mvnw -B -q package -DskipTests
   fi
-  # Test classes (the benchmarks live in src/test/java); quick when nothing changed.
-  ./mvnw -B -q test-compile
+  # The benchmarks module and its classpath (the reactor's jars and the rest from the local repository); quick when
+  # nothing changed.
+  mkdir -p target
+  local cp_file=$PWD/target/bench-classpath.txt
+  ./mvnw -B -q package dependency:build-classpath -DskipTests -pl benchmarks -am \
+    -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=runtime
 
-  local cp_file=target/bench-classpath.txt
-  if [ ! -s "$cp_file" ] || [ pom.xml -nt "$cp_file" ]; then
-    echo "$name: computing the test classpath ($cp_file)" >&2
-    ./mvnw -q -B dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test
-  fi
-
-  exec java ${BENCH_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat "$cp_file")" "$class" "$@"
+  exec java ${BENCH_JAVA_OPTS:-} -cp "benchmarks/target/classes:$(cat "$cp_file")" "$class" "$@"
 }
