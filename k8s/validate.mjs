@@ -4,7 +4,8 @@
 //   1. schema: each core resource against the Kubernetes OpenAPI schema (npm kubernetes-models), the ServiceMonitor
 //      against the Prometheus Operator schema (npm @kubernetes-models/prometheus-operator);
 //   2. contract: the facts the hub relies on (QUARKUS_PROFILE=prod, ports http/jolokia, probes, read-only root,
-//      references between resources, Strimzi topics, a Secret key for every env:NAME in config/prod/sources.yaml).
+//      references between resources, Strimzi topics (those of the topic catalog hub/src/main/resources/topics.yaml),
+//      a Secret key for every env:NAME in config/prod/sources.yaml).
 //
 // No cluster is needed. The npm packages live outside the repository (see k8s/README.md):
 //   npm install --prefix /tmp/k8s-validate kubernetes-models @kubernetes-models/prometheus-operator yaml
@@ -47,15 +48,15 @@ const expectations = {
   dev: { replicas: 1, pdb: false, hpa: false, serviceMonitor: false, topicReplicas: 1 },
   prod: { replicas: undefined, pdb: true, hpa: true, serviceMonitor: true, topicReplicas: 3 },
 };
-const hubTopics = {
-  'meterbridge.events.raw': 86400000,
-  'meterbridge.events.accepted': 3024000000,
-  'meterbridge.events.dead-letter': 7776000000,
-  'meterbridge.notifications': 2592000000,
-  'meterbridge.billing.deliveries': 3024000000,
-  'meterbridge.billing.dead-letter': 7776000000,
-  'meterbridge.erp.postings': 3024000000,
+// The topic catalog (hub/src/main/resources/topics.yaml) is the one source of the hub's topics: name -> retention.ms.
+const isoDurationMs = (text) => {
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(text);
+  if (!m) throw new Error(`topics.yaml: retention ${text} is not an ISO-8601 duration of days/hours/minutes/seconds`);
+  const [d, h, min, sec] = m.slice(1).map((v) => Number(v || 0));
+  return (((d * 24 + h) * 60 + min) * 60 + sec) * 1000;
 };
+const catalog = YAML.parse(readFileSync(join(repoDir, 'hub/src/main/resources/topics.yaml'), 'utf8'));
+const hubTopics = Object.fromEntries(Object.values(catalog).flat().map((t) => [t.name, isoDurationMs(t.retention)]));
 const dns1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 function kustomize(dir) {

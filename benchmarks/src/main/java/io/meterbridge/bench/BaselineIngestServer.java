@@ -138,7 +138,7 @@ public final class BaselineIngestServer {
         }
     }
 
-    /** The same settings as io.meterbridge.ingest.EventProducer (the hub's producer). */
+    /** The same settings as io.meterbridge.platform.EventProducer (the hub's producer). */
     static KafkaProducer<String, byte[]> producer(String bootstrap) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -17,8 +17,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.meterbridge.billing.connector.VendorException;
-import io.meterbridge.config.HubConfig;
-import io.meterbridge.ingest.EventProducer;
+import io.meterbridge.platform.HubConfig;
+import io.meterbridge.platform.EventProducer;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;

@@ -41,6 +41,7 @@ import io.meterbridge.rating.RatingEngine.Rating;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Named;
 import org.jboss.logging.Logger;
 
@@ -65,13 +66,13 @@ public class PeriodCloseService {
     private final MasterDataStore masterData;
     private final PriceBookStore prices;
     private final ObjectMapper mapper;
-    private final io.meterbridge.erp.ErpPostings erpPostings;
+    private final Instance<PeriodCloseListener> closeListeners;
     private final Counter closed;
     private final Counter failures;
 
     public PeriodCloseService(DataSource dataSource, MasterDataStore masterData, PriceBookStore prices,
-            ObjectMapper mapper, MeterRegistry registry, io.meterbridge.erp.ErpPostings erpPostings) {
-        this.erpPostings = erpPostings;
+            ObjectMapper mapper, MeterRegistry registry, Instance<PeriodCloseListener> closeListeners) {
+        this.closeListeners = closeListeners;
         this.dataSource = dataSource;
         this.masterData = masterData;
         this.prices = prices;
@@ -254,9 +255,12 @@ public class PeriodCloseService {
             }
         }
         if (contract.billingMode() == BillingMode.HUB_RATES && document.currency() != null) {
-            // Accrued revenue for the unbilled usage, posted before the invoice and reversed when it posts.
-            erpPostings.accrualAtClose(connection, closeId, contract, period, document.amountsByMetric(),
-                    document.currency(), data);
+            // The ERP side accrues revenue for the unbilled usage, posted before the invoice, reversed when it posts.
+            PeriodCloseListener.ClosedPeriod closed = new PeriodCloseListener.ClosedPeriod(closeId, contract, period,
+                    document.amountsByMetric(), document.currency(), data);
+            for (PeriodCloseListener listener : closeListeners) {
+                listener.closed(connection, closed);
+            }
         }
         List<String> deliveries = new ArrayList<>();
         for (BillingDelivery delivery : document.deliveries(mapper)) {

@@ -29,7 +29,7 @@ import io.meterbridge.erp.AccountingPolicies.MetricMapping;
 import io.meterbridge.erp.AccountingPolicies.Policy;
 import io.meterbridge.erp.FinancialDocuments.Document;
 import io.meterbridge.erp.FinancialDocuments.Line;
-import io.meterbridge.ingest.EventProducer;
+import io.meterbridge.platform.EventProducer;
 import io.meterbridge.masterdata.BillingPeriod;
 import io.meterbridge.masterdata.MasterData;
 import io.meterbridge.masterdata.MasterData.Contract;

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.meterbridge.config.HubConfig;
+import io.meterbridge.platform.HubConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

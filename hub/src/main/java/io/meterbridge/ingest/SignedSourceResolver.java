@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import io.meterbridge.config.HubConfig;
+import io.meterbridge.platform.HubConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

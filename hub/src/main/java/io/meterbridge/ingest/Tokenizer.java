@@ -7,7 +7,7 @@ import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import io.meterbridge.config.HubConfig;
+import io.meterbridge.platform.HubConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

@@ -17,7 +17,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import io.meterbridge.config.HubConfig;
+import io.meterbridge.platform.HubConfig;
 import org.jboss.logging.Logger;
 
 /**

@@ -12,7 +12,7 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.meterbridge.config.HubConfig;
+import io.meterbridge.platform.HubConfig;
 import io.meterbridge.ingest.SourceRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;

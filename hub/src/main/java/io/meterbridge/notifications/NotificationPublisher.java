@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meterbridge.crm.CommitmentAlert;
-import io.meterbridge.ingest.EventProducer;
+import io.meterbridge.platform.EventProducer;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.kafka.clients.producer.ProducerRecord;

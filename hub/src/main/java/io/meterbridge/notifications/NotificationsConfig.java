@@ -1,6 +1,7 @@
 package io.meterbridge.notifications;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -13,6 +14,6 @@ public interface NotificationsConfig {
     @WithDefault("meterbridge.notifications")
     String topic();
 
-    @WithDefault("P30D")
-    Duration retention();
+    /** Overrides the retention the topic catalog (topics.yaml) gives the topic: P30D. */
+    Optional<Duration> retention();
 }

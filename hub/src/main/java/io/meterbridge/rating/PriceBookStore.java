@@ -2,9 +2,9 @@ package io.meterbridge.rating;
 
 import java.nio.file.Path;
 
-import io.meterbridge.billing.BillingConfig;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The price books of {@code hub.billing.price-books-dir}, loaded (and validated) once at start-up. */
 @Startup
@@ -13,8 +13,10 @@ public class PriceBookStore {
 
     private final PriceBooks books;
 
-    public PriceBookStore(BillingConfig config) {
-        this.books = PriceBooks.load(Path.of(config.priceBooksDir()));
+    // Read by key rather than through BillingConfig: rating sits below billing and never imports it.
+    public PriceBookStore(@ConfigProperty(name = "hub.billing.price-books-dir",
+            defaultValue = "${hub.mappings-dir}/price-books") String priceBooksDir) {
+        this.books = PriceBooks.load(Path.of(priceBooksDir));
     }
 
     public PriceBooks books() {

@@ -1,4 +1,4 @@
-package io.meterbridge.ingest;
+package io.meterbridge.platform;
 
 import java.util.Properties;
 import java.util.concurrent.Future;
@@ -11,7 +11,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import io.meterbridge.config.HubConfig;
+import io.meterbridge.platform.HubConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 

@@ -1,4 +1,4 @@
-package io.meterbridge.config;
+package io.meterbridge.platform;
 
 import java.time.Duration;
 import java.util.List;
@@ -61,19 +61,19 @@ public interface HubConfig {
         @WithDefault("1")
         short replicationFactor();
 
-        /** Retention of accepted events (tokenized, the replayable source of truth for metering). */
-        @WithDefault("P35D")
-        Duration eventRetention();
-
-        /**
-         * Retention of the raw topic: an inbox holding what producers wrote, personal fields in clear, so it is kept
-         * only as long as a consumer outage may last.
+        /*
+         * Retentions override the defaults that topics.yaml (the topic catalog) gives each topic, where the hub creates
+         * its topics. TopicProvisioner reads them by the names the catalog gives.
          */
-        @WithDefault("P1D")
-        Duration rawRetention();
 
-        @WithDefault("P90D")
-        Duration deadLetterRetention();
+        /** Retention of accepted events, billing deliveries and ERP postings (catalog: P35D). */
+        Optional<Duration> eventRetention();
+
+        /** Retention of the raw topic (catalog: P1D; it holds personal fields in clear). */
+        Optional<Duration> rawRetention();
+
+        /** Retention of the dead-letter topics (catalog: P90D). */
+        Optional<Duration> deadLetterRetention();
 
         /** Billing documents to send to billing platforms (the outbox of period close, published after commit). */
         @WithDefault("meterbridge.billing.deliveries")

@@ -1,5 +1,6 @@
-package io.meterbridge.config;
+package io.meterbridge.platform;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,7 +8,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import io.meterbridge.notifications.NotificationsConfig;
 import io.quarkus.arc.Unremovable;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.CamelContext;
@@ -16,13 +16,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * Creates the hub's topics with explicit settings before any route consumes them (the broker does not auto-create
- * topics). Existing topics are left alone: on Kubernetes the Strimzi KafkaTopic resources in k8s/ own them and
- * {@code hub.topics.provision=false}.
+ * topics). The topics are those the stages declare in the {@link TopicCatalog}; their names and retentions may be
+ * overridden by the settings the catalog names. Existing topics are left alone: on Kubernetes the Strimzi KafkaTopic
+ * resources in k8s/ own them and {@code hub.topics.provision=false}.
  */
 @Unremovable
 @ApplicationScoped
@@ -31,15 +33,13 @@ public class TopicProvisioner implements OnCamelContextStarting {
     private static final Logger LOG = Logger.getLogger(TopicProvisioner.class);
 
     private final HubConfig.Topics topics;
-    private final NotificationsConfig notifications;
+    private final Config config;
     private final String bootstrapServers;
-    private final String erpPostingsTopic;
 
-    public TopicProvisioner(HubConfig config, NotificationsConfig notifications, io.meterbridge.erp.ErpConfig erp,
+    public TopicProvisioner(HubConfig hub, Config config,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        this.erpPostingsTopic = erp.postingsTopic();
-        this.topics = config.topics();
-        this.notifications = notifications;
+        this.topics = hub.topics();
+        this.config = config;
         this.bootstrapServers = bootstrapServers;
     }
 
@@ -55,15 +55,17 @@ public class TopicProvisioner implements OnCamelContextStarting {
         }
     }
 
+    /** The catalog's topics with the names and retentions this configuration gives them. */
+    public List<NewTopic> wanted() {
+        return TopicCatalog.load().entries().stream().map(entry -> topic(
+                config.getOptionalValue(entry.setting(), String.class).orElse(entry.name()),
+                entry.retentionSetting() == null ? entry.retention()
+                        : config.getOptionalValue(entry.retentionSetting(), Duration.class).orElse(entry.retention())))
+                .toList();
+    }
+
     void provision() throws Exception {
-        List<NewTopic> wanted = List.of(
-                topic(topics.raw(), topics.rawRetention().toMillis()),
-                topic(topics.accepted(), topics.eventRetention().toMillis()),
-                topic(topics.deadLetter(), topics.deadLetterRetention().toMillis()),
-                topic(topics.billingDeliveries(), topics.eventRetention().toMillis()),
-                topic(topics.billingDeadLetter(), topics.deadLetterRetention().toMillis()),
-                topic(notifications.topic(), notifications.retention().toMillis()),
-                topic(erpPostingsTopic, topics.eventRetention().toMillis()));
+        List<NewTopic> wanted = wanted();
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(props)) {
@@ -76,9 +78,9 @@ public class TopicProvisioner implements OnCamelContextStarting {
         }
     }
 
-    private NewTopic topic(String name, long retentionMs) {
+    private NewTopic topic(String name, Duration retention) {
         Map<String, String> settings = new HashMap<>();
-        settings.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(retentionMs));
+        settings.put(TopicConfig.RETENTION_MS_CONFIG, String.valueOf(retention.toMillis()));
         settings.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
         settings.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(Math.min(2, topics.replicationFactor())));
         return new NewTopic(name, topics.partitions(), topics.replicationFactor()).configs(settings);

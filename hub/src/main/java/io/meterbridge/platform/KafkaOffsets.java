@@ -1,4 +1,4 @@
-package io.meterbridge.ingest;
+package io.meterbridge.platform;
 
 import java.util.LinkedHashMap;
 import java.util.List;
