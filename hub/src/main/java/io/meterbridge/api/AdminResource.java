@@ -1,7 +1,6 @@
 package io.meterbridge.api;
 
 import java.util.List;
-import java.util.Map;
 
 import io.meterbridge.masterdata.MasterDataService;
 import io.meterbridge.masterdata.MasterDataVersions.ContractVersion;
@@ -54,9 +53,10 @@ public class AdminResource {
 
     @GET
     @Path("/customers")
-    public List<Map<String, Object>> customers(@QueryParam("tenant") String tenant) throws Exception {
-        return rows("SELECT * FROM customer_mapping WHERE (?::text IS NULL OR tenant = ?) ORDER BY tenant, valid_from",
-                tenant, tenant);
+    @Operation(summary = "Every version of the customer crosswalk (of one tenant)")
+    public List<AdminViews.Customer> customers(@QueryParam("tenant") String tenant) throws Exception {
+        return sqlRows.list("SELECT * FROM customer_mapping WHERE (?::text IS NULL OR tenant = ?) ORDER BY tenant, valid_from",
+                AdminViews.Customer::of, tenant, tenant);
     }
 
     @POST
@@ -68,15 +68,19 @@ public class AdminResource {
 
     @GET
     @Path("/contracts")
-    public List<Map<String, Object>> contracts(@QueryParam("billingAccountId") String account) throws Exception {
-        return rows("""
+    @Operation(summary = "Every version of the contracts (of one billing account), with their metrics")
+    public List<AdminViews.Contract> contracts(@QueryParam("billingAccountId") String account) throws Exception {
+        return sqlRows.list("""
                 SELECT c.id, c.contract_key, c.billing_system, c.billing_account_id, c.billing_cycle, c.anchor_day,
                        c.time_zone, c.grace_period::text AS grace_period, c.valid_from, c.valid_to,
                        c.billing_mode, c.billing_subscription_id, c.prepaid_credits,
+                       (SELECT cm.currency FROM customer_mapping cm WHERE cm.billing_system = c.billing_system
+                         AND cm.billing_account_id = c.billing_account_id ORDER BY cm.valid_from DESC LIMIT 1)
+                         AS currency,
                        (SELECT jsonb_agg(to_jsonb(m) - 'contract_id' ORDER BY m.metric) FROM contract_metric m
                          WHERE m.contract_id = c.id) AS metrics
                 FROM contract c WHERE (?::text IS NULL OR c.billing_account_id = ?)
-                ORDER BY c.contract_key, c.valid_from""", account, account);
+                ORDER BY c.contract_key, c.valid_from""", AdminViews.Contract::of, account, account);
     }
 
     @PUT
@@ -92,21 +96,22 @@ public class AdminResource {
 
     @GET
     @Path("/metrics")
-    public List<Map<String, Object>> metrics() throws Exception {
-        return rows("""
+    @Operation(summary = "The metric catalog with the event types and fields that feed each metric")
+    public List<AdminViews.Metric> metrics() throws Exception {
+        return sqlRows.list("""
                 SELECT m.*, (SELECT jsonb_agg(to_jsonb(s) - 'metric' ORDER BY s.event_type) FROM metric_source s
-                  WHERE s.metric = m.id) AS sources FROM metric m ORDER BY m.id""");
+                  WHERE s.metric = m.id) AS sources FROM metric m ORDER BY m.id""", AdminViews.Metric::of);
     }
 
     @GET
     @Path("/changes")
     @Operation(summary = "The audit trail of master data: who changed what, when, before and after")
-    public List<Map<String, Object>> changes(@QueryParam("entity") String entity, @QueryParam("key") String key,
+    public List<AdminViews.Change> changes(@QueryParam("entity") String entity, @QueryParam("key") String key,
             @QueryParam("limit") @DefaultValue("100") int limit) throws Exception {
-        return rows("""
+        return sqlRows.list("""
                 SELECT id, entity, entity_key, changed_by, changed_at, before, after FROM master_data_change
                 WHERE (?::text IS NULL OR entity = ?) AND (?::text IS NULL OR entity_key = ?)
-                ORDER BY id DESC LIMIT ?""", entity, entity, key, key, limit(limit));
+                ORDER BY id DESC LIMIT ?""", AdminViews.Change::of, entity, entity, key, key, limit(limit));
     }
 
     @GET
@@ -133,9 +138,5 @@ public class AdminResource {
 
     private String author() {
         return identity.getPrincipal().getName();
-    }
-
-    private List<Map<String, Object>> rows(String sql, Object... params) throws Exception {
-        return sqlRows.list(sql, params);
     }
 }

@@ -2,11 +2,9 @@ package io.meterbridge.api;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import io.meterbridge.billing.BillingDeliveries;
 import io.meterbridge.billing.PeriodCloseService;
-import io.meterbridge.billing.PeriodCloseService.Closed;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -47,7 +45,7 @@ public class BillingResource {
     @POST
     @Path("/periods/close")
     @Operation(summary = "Close a contract's billing period now (idempotent: a closed period is returned as it is)")
-    public Closed close(CloseRequest request) throws Exception {
+    public BillingViews.Close close(CloseRequest request) throws Exception {
         if (request == null || request.contractKey() == null || request.contractKey().isBlank()) {
             throw new IllegalArgumentException("contractKey: required");
         }
@@ -55,64 +53,65 @@ public class BillingResource {
         if (at == null) {
             at = periodClose.previousPeriodStart(request.contractKey(), Instant.now());
         }
-        return periodClose.close(request.contractKey(), at, identity.getPrincipal().getName());
+        return BillingViews.Close.of(periodClose.close(request.contractKey(), at, identity.getPrincipal().getName()));
     }
 
     @GET
     @Path("/periods")
-    public List<Map<String, Object>> periods(@QueryParam("contractKey") String contractKey) throws Exception {
-        return sqlRows.list("""
-                SELECT p.id, p.contract_key, p.period_start, p.period_end, p.billing_system, p.billing_mode,
-                       p.currency, p.total, p.closed_at, p.closed_by,
-                       (SELECT jsonb_agg(jsonb_build_object('id', d.id, 'kind', d.kind, 'status', d.status,
-                          'externalId', d.external_id, 'attempts', d.attempts) ORDER BY d.id)
-                        FROM billing_delivery d WHERE d.close_id = p.id) AS deliveries
+    @Operation(summary = "Closed periods (latest first per contract), with their deliveries")
+    public List<BillingViews.Period> periods(@QueryParam("contractKey") String contractKey) throws Exception {
+        return sqlRows.list("SELECT " + BillingViews.Period.COLUMNS + """
+
                 FROM period_close p WHERE (?::text IS NULL OR p.contract_key = ?)
-                ORDER BY p.contract_key, p.period_start DESC LIMIT 500""", contractKey, contractKey);
+                ORDER BY p.contract_key, p.period_start DESC LIMIT 500""", BillingViews.Period::of, contractKey,
+                contractKey);
     }
 
     @GET
     @Path("/periods/{id}/charges")
     @Operation(summary = "Rated charges of a closed period, with price version, schema versions and lineage")
-    public Map<String, Object> charges(@PathParam("id") long closeId) throws Exception {
-        List<Map<String, Object>> close = sqlRows.list("SELECT * FROM period_close WHERE id = ?", closeId);
+    public BillingViews.PeriodCharges charges(@PathParam("id") long closeId) throws Exception {
+        List<BillingViews.Period> close = sqlRows.list("SELECT " + BillingViews.Period.COLUMNS
+                + " FROM period_close p WHERE p.id = ?", BillingViews.Period::of, closeId);
         if (close.isEmpty()) {
             throw new NotFoundException("no closed period " + closeId);
         }
-        return Map.of("period", close.get(0),
-                "charges", sqlRows.list("""
+        return new BillingViews.PeriodCharges(close.get(0),
+                sqlRows.list("""
                         SELECT line_no, metric, line_type, description, quantity, amount, currency, amount_minor,
-                               price_version, schema_refs::text AS schema_refs, usage_quantity
-                        FROM rated_charge WHERE close_id = ? ORDER BY line_no""", closeId),
-                "usageSummaries", sqlRows.list("""
-                        SELECT metric, window_start, window_end, quantity, platform_ref, identifier,
-                               schema_refs::text AS schema_refs
-                        FROM usage_summary WHERE close_id = ? ORDER BY metric, window_start""", closeId),
-                "sources", sqlRows.list("""
+                               price_version, schema_refs, usage_quantity
+                        FROM rated_charge WHERE close_id = ? ORDER BY line_no""", BillingViews.Charge::of, closeId),
+                sqlRows.list("""
+                        SELECT metric, window_start, window_end, quantity, platform_ref, identifier, schema_refs
+                        FROM usage_summary WHERE close_id = ? ORDER BY metric, window_start""",
+                        BillingViews.UsageSummary::of, closeId),
+                sqlRows.list("""
                         SELECT metric, count(*) AS hourly_aggregates, sum(event_count) AS events,
                                min(bucket_start) AS first_bucket, max(bucket_start) AS last_bucket
-                        FROM charge_source WHERE close_id = ? GROUP BY metric ORDER BY metric""", closeId));
+                        FROM charge_source WHERE close_id = ? GROUP BY metric ORDER BY metric""",
+                        BillingViews.ChargeSource::of, closeId));
     }
 
     @GET
     @Path("/deliveries")
-    public List<Map<String, Object>> deliveries(@QueryParam("status") String status) throws Exception {
+    @Operation(summary = "Billing deliveries (latest first), optionally of one status")
+    public List<BillingViews.Delivery> deliveries(@QueryParam("status") String status) throws Exception {
         return sqlRows.list("""
-                SELECT id, close_id, target, kind, status, attempts, external_id, last_error, created_at,
-                       published_at, delivered_at
+                SELECT id, close_id, report_id, contract_key, target, kind, status, attempts, external_id, last_error,
+                       created_at, published_at, delivered_at
                 FROM billing_delivery WHERE (?::text IS NULL OR status = ?) ORDER BY created_at DESC LIMIT 500""",
-                status, status);
+                BillingViews.Delivery::of, status, status);
     }
 
     @GET
     @Path("/exceptions")
     @Operation(summary = "Deliveries whose retries were exhausted (open ones first)")
-    public List<Map<String, Object>> exceptions() throws Exception {
+    public List<BillingViews.BillingException> exceptions() throws Exception {
         return sqlRows.list("""
                 SELECT e.id, e.delivery_id, e.target, e.reason, e.failed_at, e.replayed_at, e.replayed_by,
                        d.status AS delivery_status
                 FROM billing_exception e JOIN billing_delivery d ON d.id = e.delivery_id
-                ORDER BY (e.replayed_at IS NULL) DESC, e.failed_at DESC LIMIT 500""");
+                ORDER BY (e.replayed_at IS NULL) DESC, e.failed_at DESC LIMIT 500""", BillingViews.BillingException::of);
     }
 
     public record Replayed(long exception, boolean replayed) {

@@ -1,7 +1,6 @@
 package io.meterbridge.api;
 
 import java.util.List;
-import java.util.Map;
 
 import io.meterbridge.erp.ErpPostings;
 import jakarta.annotation.security.RolesAllowed;
@@ -33,29 +32,32 @@ public class ErpResource {
     @GET
     @Path("/documents")
     @Operation(summary = "Invoices, credit memos and payments received from the billing platforms")
-    public List<Map<String, Object>> documents(@QueryParam("contractKey") String contractKey) throws Exception {
-        return sqlRows.list("""
-                SELECT d.*, (SELECT jsonb_agg(jsonb_build_object('id', p.id, 'kind', p.kind, 'erp', p.erp_system,
-                   'status', p.status, 'erpId', p.erp_id)) FROM erp_posting p WHERE p.document_id = d.id) AS postings
+    public List<ErpViews.Document> documents(@QueryParam("contractKey") String contractKey) throws Exception {
+        return sqlRows.list("SELECT " + ErpViews.Document.COLUMNS + """
+
                 FROM financial_document d WHERE (?::text IS NULL OR d.contract_key = ?)
-                ORDER BY d.received_at DESC LIMIT 500""", contractKey, contractKey);
+                ORDER BY d.received_at DESC LIMIT 500""", ErpViews.Document::of, contractKey, contractKey);
     }
 
     @GET
     @Path("/postings")
-    public List<Map<String, Object>> postings(@QueryParam("status") String status) throws Exception {
+    @Operation(summary = "ERP postings (latest first), optionally of one status")
+    public List<ErpViews.Posting> postings(@QueryParam("status") String status) throws Exception {
         return sqlRows.list("""
                 SELECT id, document_id, close_id, erp_system, kind, status, attempts, erp_id, last_error, created_at,
                        posted_at, payload
                 FROM erp_posting WHERE (?::text IS NULL OR status = ?) ORDER BY created_at DESC LIMIT 500""",
-                status, status);
+                ErpViews.Posting::of, status, status);
     }
 
     @GET
     @Path("/exceptions")
     @Operation(summary = "Documents the accounting policy could not post, with the reason")
-    public List<Map<String, Object>> exceptions() throws Exception {
-        return sqlRows.list("SELECT * FROM accounting_exception ORDER BY (resolved_at IS NULL) DESC, created_at DESC LIMIT 500");
+    public List<ErpViews.AccountingException> exceptions() throws Exception {
+        return sqlRows.list("""
+                SELECT id, document_id, close_id, kind, reason, created_at, resolved_at, resolved_by
+                FROM accounting_exception ORDER BY (resolved_at IS NULL) DESC, created_at DESC LIMIT 500""",
+                ErpViews.AccountingException::of);
     }
 
     public record Retried(String posting, boolean retried) {

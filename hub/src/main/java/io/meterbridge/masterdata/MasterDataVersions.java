@@ -4,6 +4,10 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonFormat;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 /** The shapes in which master data is written: YAML files under mappings/ and the admin API's JSON. */
 public final class MasterDataVersions {
 
@@ -23,7 +27,9 @@ public final class MasterDataVersions {
     public record ContractVersion(String contractKey, String billingSystem, String billingAccountId,
             String billingCycle, Integer anchorDay, String timeZone, String gracePeriod, Instant validFrom,
             Instant validTo, List<ContractMetricVersion> metrics, String billingMode, String billingSubscriptionId,
-            BigDecimal prepaidCredits) {
+            // Money: a decimal string in the JSON APIs and the audit trail ("10.00"); a number is still accepted.
+            @JsonFormat(shape = JsonFormat.Shape.STRING)
+            @Schema(type = SchemaType.STRING, format = "decimal", example = "10.00") BigDecimal prepaidCredits) {
     }
 
     /** platformPriceRef: the platform's name for this metric's price (Stripe meter event_name, Chargebee item price). */
