@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import io.meterbridge.platform.MappingFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
@@ -51,7 +52,7 @@ public class AccountingPolicies {
     private final List<Policy> policies;
 
     public AccountingPolicies(@ConfigProperty(name = "hub.mappings-dir", defaultValue = "mappings") String mappingsDir) {
-        this.policies = load(Path.of(mappingsDir, "accounting"));
+        this.policies = load(Path.of(mappingsDir, "accounting"), Path.of(mappingsDir, "_schemas"));
     }
 
     /** The version valid at {@code at} for an ERP system, if any. */
@@ -60,7 +61,7 @@ public class AccountingPolicies {
                 .max(Comparator.comparing(Policy::validFrom));
     }
 
-    static List<Policy> load(Path dir) {
+    static List<Policy> load(Path dir, Path schemas) {
         YAMLMapper yaml = new YAMLMapper();
         List<Policy> policies = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
@@ -68,7 +69,8 @@ public class AccountingPolicies {
         }
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-                for (JsonNode p : yaml.readTree(file.toFile()).path("policies")) {
+                for (JsonNode p : MappingFiles.read(file, MappingFiles.Kind.ACCOUNTING, schemas)
+                        .path("policies")) {
                     String where = file + ": policy '" + p.path("id").asText() + "'";
                     Map<String, MetricMapping> metrics = new LinkedHashMap<>();
                     p.path("metrics").fields().forEachRemaining(m -> {

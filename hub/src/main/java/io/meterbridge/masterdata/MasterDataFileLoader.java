@@ -1,7 +1,6 @@
 package io.meterbridge.masterdata;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,6 +17,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import io.meterbridge.platform.HubConfig;
+import io.meterbridge.platform.MappingFiles;
 import org.jboss.logging.Logger;
 
 /**
@@ -34,16 +34,18 @@ public class MasterDataFileLoader {
 
     private final MasterDataService service;
     private final List<String> files;
+    private final Path schemas;
 
     public MasterDataFileLoader(MasterDataService service, HubConfig config) {
         this.service = service;
         this.files = config.masterData().files().orElse(List.of());
+        this.schemas = Path.of(config.mappingsDir(), "_schemas");
     }
 
     void load(@Observes @Priority(3) StartupEvent startup) {
         int changes = 0;
         for (String file : files) {
-            JsonNode document = read(Path.of(file));
+            JsonNode document = MappingFiles.read(Path.of(file), MappingFiles.Kind.MASTER_DATA, schemas);
             String author = "file:" + file;
             try {
                 for (JsonNode metric : document.path("metrics")) {
@@ -60,13 +62,5 @@ public class MasterDataFileLoader {
             }
         }
         LOG.infof("Master data files %s loaded: %d changes", files, changes);
-    }
-
-    private static JsonNode read(Path file) {
-        try {
-            return YAML.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read master data " + file.toAbsolutePath(), e);
-        }
     }
 }

@@ -1,7 +1,5 @@
 package io.meterbridge.masterdata;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,8 +9,8 @@ import java.util.List;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.meterbridge.platform.HubConfig;
+import io.meterbridge.platform.MappingFiles;
 import io.meterbridge.ingest.SourceRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -44,7 +42,8 @@ public class SourceFileLoader {
         int count = 0;
         try (Connection connection = dataSource.getConnection()) {
             for (String file : files) {
-                for (JsonNode source : read(Path.of(file)).path("sources")) {
+                for (JsonNode source : MappingFiles.read(Path.of(file), MappingFiles.Kind.SOURCES,
+                        Path.of(config.mappingsDir(), "_schemas")).path("sources")) {
                     String id = required(source, "id", file);
                     List<String> secrets = new ArrayList<>();
                     for (JsonNode secret : source.path("secrets")) {
@@ -60,14 +59,6 @@ public class SourceFileLoader {
         }
         registry.reload();
         LOG.infof("Registered %d producing sources from %s", count, files);
-    }
-
-    private static JsonNode read(Path file) {
-        try {
-            return new YAMLMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read source registrations " + file.toAbsolutePath(), e);
-        }
     }
 
     private static String required(JsonNode node, String field, String file) {

@@ -1,12 +1,13 @@
 package io.meterbridge.rating;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The price books of {@code hub.billing.price-books-dir}, loaded (and validated) once at start-up. */
+/** The price books of the folders {@code hub.billing.price-books-dir} lists, loaded (and validated) once at start-up. */
 @Startup
 @ApplicationScoped
 public class PriceBookStore {
@@ -15,8 +16,9 @@ public class PriceBookStore {
 
     // Read by key rather than through BillingConfig: rating sits below billing and never imports it.
     public PriceBookStore(@ConfigProperty(name = "hub.billing.price-books-dir",
-            defaultValue = "${hub.mappings-dir}/price-books") String priceBooksDir) {
-        this.books = PriceBooks.load(Path.of(priceBooksDir));
+            defaultValue = "${hub.mappings-dir}/price-books") List<String> priceBooksDirs,
+            @ConfigProperty(name = "hub.mappings-dir", defaultValue = "mappings") String mappingsDir) {
+        this.books = PriceBooks.load(priceBooksDirs.stream().map(Path::of).toList(), Path.of(mappingsDir, "_schemas"));
     }
 
     public PriceBooks books() {

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import io.meterbridge.platform.MappingFiles;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.meterbridge.rating.PriceModel.Tier;
 
 /**
@@ -45,14 +45,32 @@ public final class PriceBooks {
         return rule;
     }
 
-    public static PriceBooks load(Path dir) {
-        YAMLMapper yaml = YAMLMapper.builder()
-                .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+    /** The price books of a folder, each file checked against price-books.schema.json in {@code schemas}. */
+    public static PriceBooks load(Path dir, Path schemas) {
+        return load(List.of(dir), schemas);
+    }
+
+    /** The price books of several folders (the product's, the demo's), as one book: an id defined twice is an error. */
+    public static PriceBooks load(List<Path> dirs, Path schemas) {
         Map<String, CurrencyRule> currencies = new HashMap<>();
         Map<String, PriceVersion> versions = new HashMap<>();
+        for (Path dir : dirs) {
+            loadFolder(dir, schemas, currencies, versions);
+        }
+        for (PriceVersion version : versions.values()) {
+            if (!currencies.containsKey(version.currency())) {
+                throw new IllegalArgumentException("price version '" + version.id() + "': currency " + version.currency()
+                        + " has no rounding rule in currencies.yaml");
+            }
+        }
+        return new PriceBooks(versions, currencies);
+    }
+
+    private static void loadFolder(Path dir, Path schemas, Map<String, CurrencyRule> currencies,
+            Map<String, PriceVersion> versions) {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-                JsonNode document = yaml.readTree(file.toFile());
+                JsonNode document = MappingFiles.read(file, MappingFiles.Kind.PRICE_BOOKS, schemas);
                 for (JsonNode c : document.path("currencies")) {
                     String code = text(c, "currency", file);
                     currencies.put(code, new CurrencyRule(code, c.path("scale").asInt(2),
@@ -68,13 +86,6 @@ public final class PriceBooks {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read price books under " + dir.toAbsolutePath(), e);
         }
-        for (PriceVersion version : versions.values()) {
-            if (!currencies.containsKey(version.currency())) {
-                throw new IllegalArgumentException("price version '" + version.id() + "': currency " + version.currency()
-                        + " has no rounding rule in currencies.yaml");
-            }
-        }
-        return new PriceBooks(versions, currencies);
     }
 
     private static PriceVersion priceVersion(JsonNode v, Path file) {

@@ -3,6 +3,7 @@ package io.meterbridge.rating;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -14,11 +15,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The shipped price books load, cover what the demo contract references, and rate as computed by hand. */
 class PriceBooksTest {
 
-    private static final PriceBooks BOOKS = PriceBooks.load(Path.of("../mappings/price-books"));
+    private static final Path SCHEMAS = Path.of("../mappings/_schemas");
+    private static final PriceBooks BOOKS = PriceBooks.load(
+            List.of(Path.of("../mappings/price-books"), Path.of("../devrun/demo/price-books")), SCHEMAS);
 
     @Test
     void everyPriceVersionTheDemoContractsReferenceExistsForItsMetric() throws Exception {
-        JsonNode demo = new YAMLMapper().readTree(Path.of("../mappings/master-data/demo.yaml").toFile());
+        JsonNode demo = new YAMLMapper().readTree(Path.of("../devrun/demo/master-data/demo.yaml").toFile());
         int checked = 0;
         for (JsonNode contract : demo.path("contracts")) {
             for (JsonNode metric : contract.path("metrics")) {
@@ -53,12 +56,12 @@ class PriceBooksTest {
                   - {id: p, metric: m, currency: USD, model: VOLUME, validFrom: 2026-01-01T00:00:00Z,
                      tiers: [{upTo: 10, unitPrice: 1}, {upTo: 20, unitPrice: 0.5}]}
                 """);
-        assertThatThrownBy(() -> PriceBooks.load(dir)).hasMessageContaining("bad.yaml")
+        assertThatThrownBy(() -> PriceBooks.load(dir, SCHEMAS)).hasMessageContaining("bad.yaml")
                 .hasMessageContaining("tiers[1].upTo: the last tier has no upper bound");
         Files.writeString(dir.resolve("bad.yaml"), """
                 priceVersions:
                   - {id: p, metric: m, currency: CHF, model: PER_UNIT, unitPrice: 1, validFrom: 2026-01-01T00:00:00Z}
                 """);
-        assertThatThrownBy(() -> PriceBooks.load(dir)).hasMessageContaining("currency CHF has no rounding rule");
+        assertThatThrownBy(() -> PriceBooks.load(dir, SCHEMAS)).hasMessageContaining("currency CHF has no rounding rule");
     }
 }
