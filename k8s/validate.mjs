@@ -5,7 +5,8 @@
 //      against the Prometheus Operator schema (npm @kubernetes-models/prometheus-operator);
 //   2. contract: the facts the hub relies on (QUARKUS_PROFILE=prod, ports http/jolokia, probes, read-only root,
 //      references between resources, Strimzi topics (those of the topic catalog hub/src/main/resources/topics.yaml),
-//      a Secret key for every env:NAME in config/prod/sources.yaml).
+//      a Secret key for every env:NAME in config/prod/sources.yaml);
+//   3. data: the ConfigMaps of routes/ and mappings/ carry every file of those folders, mounted at their paths.
 //
 // No cluster is needed. The npm packages live outside the repository (see k8s/README.md):
 //   npm install --prefix /tmp/k8s-validate kubernetes-models @kubernetes-models/prometheus-operator yaml
@@ -73,6 +74,15 @@ function kustomize(dir) {
   }
 }
 
+// The data files bin/k8s-data puts in a folder's ConfigMap: YAML and JSON, except the kustomization itself.
+function dataFiles(dir, prefix = '') {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((d) => {
+    const rel = prefix ? `${prefix}/${d.name}` : d.name;
+    if (d.isDirectory()) return dataFiles(dir, rel);
+    return /\.(yaml|json)$/.test(d.name) && rel !== 'kustomization.yaml' ? [rel] : [];
+  }).sort();
+}
+
 function sourceSecretNames() {
   const sources = YAML.parse(readFileSync(join(repoDir, 'config/prod/sources.yaml'), 'utf8'));
   return sources.sources.flatMap((s) => s.secrets).filter((s) => s.startsWith('env:')).map((s) => s.slice(4));
@@ -103,7 +113,9 @@ function checkOverlay(name, docs, expect, fail) {
 
   // 2. contract
   const deployment = one('Deployment');
-  const config = one('ConfigMap');
+  const configMaps = byKind('ConfigMap');
+  const config = configMaps.find((c) => c.metadata.name.startsWith('meterbridge-config'));
+  if (!config) fail('no ConfigMap meterbridge-config');
   const secret = one('Secret');
   const service = one('Service');
   if (!deployment || !config || !secret || !service) return;
@@ -207,6 +219,39 @@ function checkOverlay(name, docs, expect, fail) {
   }
   for (const t of Object.keys(hubTopics)) if (!seen.has(t)) fail(`no KafkaTopic for ${t}`);
 
+  // 3. routes and mappings as data: one ConfigMap each, generated from the repository's folders (content hash in the
+  // name, so a change rolls the pods), mounted file by file where the image keeps its default set.
+  for (const [folder, mountPath] of [['routes', '/deployments/routes'], ['mappings', '/deployments/mappings']]) {
+    const cm = configMaps.find((c) => new RegExp(`^meterbridge-${folder}-[a-z0-9]{10}$`).test(c.metadata.name));
+    if (!cm) {
+      fail(`no ConfigMap meterbridge-${folder}-<hash> generated from ${folder}/`);
+      continue;
+    }
+    const files = dataFiles(join(repoDir, folder));
+    const keys = Object.keys(cm.data || {});
+    for (const file of files) {
+      const key = file.replaceAll('/', '__');
+      if (!(key in (cm.data || {}))) fail(`${cm.metadata.name} lacks ${folder}/${file} (run bin/k8s-data)`);
+      else if (cm.data[key] !== readFileSync(join(repoDir, folder, file), 'utf8')) fail(`${cm.metadata.name}: ${key} differs from ${folder}/${file}`);
+    }
+    for (const key of keys) if (!files.includes(key.replaceAll('__', '/'))) fail(`${cm.metadata.name}: ${key} is no file of ${folder}/ (run bin/k8s-data)`);
+    const volume = (pod.spec.volumes || []).find((v) => v.configMap?.name === cm.metadata.name);
+    if (!volume) {
+      fail(`no volume of ConfigMap ${cm.metadata.name}`);
+      continue;
+    }
+    const mount = (container.volumeMounts || []).find((m) => m.name === volume.name);
+    if (mount?.mountPath !== mountPath || mount?.readOnly !== true) fail(`${folder} must be mounted read-only at ${mountPath}`);
+    const items = Object.fromEntries((volume.configMap.items || []).map((i) => [i.key, i.path]));
+    for (const file of files) {
+      if (items[file.replaceAll('/', '__')] !== file) fail(`volume ${volume.name} does not mount ${file} at its path (run bin/k8s-data)`);
+    }
+    if (Object.keys(items).length !== files.length) fail(`volume ${volume.name} mounts ${Object.keys(items).length} items, ${folder}/ has ${files.length} files`);
+  }
+  if (configMaps.some((c) => c.metadata.name.startsWith('meterbridge-mappings') && Object.keys(c.data || {}).some((k) => /demo/.test(k)))) {
+    fail('the mappings ConfigMap carries demo data (it belongs in devrun/demo)');
+  }
+
   const namespaces = new Set(docs.map((d) => d.metadata?.namespace));
   if (namespaces.size !== 1 || namespaces.has(undefined)) fail(`resources span namespaces ${[...namespaces]}`);
 }
@@ -217,6 +262,8 @@ let failures = 0;
 let passed = 0;
 try {
   cpSync(k8sDir, join(work, 'k8s'), { recursive: true, filter: (src) => basename(src) !== 'secrets.env' });
+  // k8s/base renders routes/ and mappings/ into ConfigMaps: they come along, as they are.
+  for (const folder of ['routes', 'mappings']) cpSync(join(repoDir, folder), join(work, folder), { recursive: true });
   for (const name of overlays) {
     const dir = join(work, 'k8s', 'overlays', name);
     if (existsSync(join(dir, 'secrets.example.env'))) {

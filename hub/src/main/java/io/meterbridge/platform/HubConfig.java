@@ -19,6 +19,13 @@ public interface HubConfig {
     @WithDefault("routes")
     String routesDir();
 
+    /**
+     * Folder of the demo data (master data, the demo source, its price book) that the default run and the tests load
+     * beside mappings/; prod loads none of it.
+     */
+    @WithDefault("devrun/demo")
+    String demoDir();
+
     /** Data of the embedded engines in the default run (read by the Launcher before Quarkus starts). */
     @WithDefault("data")
     String dataDir();
