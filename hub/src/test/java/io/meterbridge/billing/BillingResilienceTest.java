@@ -1,5 +1,6 @@
 package io.meterbridge.billing;
 
+import io.meterbridge.support.SandboxClient;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,8 +21,6 @@ import static io.meterbridge.support.BillingFixture.awaitUsage;
 import static io.meterbridge.support.BillingFixture.close;
 import static io.meterbridge.support.BillingFixture.contract;
 import static io.meterbridge.support.BillingFixture.deliveryStatus;
-import static io.meterbridge.support.BillingFixture.faults;
-import static io.meterbridge.support.BillingFixture.noFaults;
 import static io.meterbridge.support.BillingFixture.send;
 import static io.meterbridge.support.BillingFixture.stripeInvoiceItems;
 import static io.meterbridge.support.BillingFixture.stripeInvoices;
@@ -46,7 +45,7 @@ class BillingResilienceTest {
 
     @AfterEach
     void healthyStripe() {
-        noFaults("stripe");
+        SandboxClient.of("stripe").noFaults();
     }
 
     /** A contract with September usage, ready to close: 2 users and 1,500 requests, 3 invoice items, 54.00 USD. */
@@ -75,7 +74,7 @@ class BillingResilienceTest {
             tenants.add(customerWithUsage("storm"));
         }
         int before = finance().get("/sandbox/stripe/_sandbox/stats").then().extract().jsonPath().getInt("rateLimited");
-        faults("stripe", Map.of("rateLimitNext", 5, "retryAfterSeconds", 1, "serverErrorNext", 4,
+        SandboxClient.of("stripe").faults(Map.of("rateLimitNext", 5, "retryAfterSeconds", 1, "serverErrorNext", 4,
                 "serverErrorStatus", 503, "faultAfterEffect", true));
         List<String> deliveries = new ArrayList<>();
         for (String tenant : tenants) {
@@ -92,11 +91,11 @@ class BillingResilienceTest {
     void circuitOpensDuringAnOutageAndRecoversAfterIt() {
         String tenant = customerWithUsage("circuit");
         FaultToleranceProcessor breaker = camel.getProcessor("stripe-circuit-breaker", FaultToleranceProcessor.class);
-        faults("stripe", Map.of("down", true));
+        SandboxClient.of("stripe").faults(Map.of("down", true));
         String delivery = close(tenant, "2026-09-15T00:00:00Z").getString("deliveries[0]");
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> "OPEN".equals(breaker.getCircuitBreakerState()));
-        noFaults("stripe");
+        SandboxClient.of("stripe").noFaults();
         await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(deliveryStatus(delivery)));
         assertThat(breaker.getCircuitBreakerState()).isEqualTo("CLOSED");
         assertInvoicedOnce(tenant);
@@ -105,13 +104,13 @@ class BillingResilienceTest {
     @Test
     void exhaustedRetriesGoToTheDeadLetterChannelAndAReplayDeliversOnce() {
         String tenant = customerWithUsage("dead");
-        faults("stripe", Map.of("down", true));
+        SandboxClient.of("stripe").faults(Map.of("down", true));
         String delivery = close(tenant, "2026-09-15T00:00:00Z").getString("deliveries[0]");
         await().atMost(Duration.ofSeconds(60)).until(() -> "FAILED".equals(deliveryStatus(delivery)));
         var exceptions = finance().get("/api/v1/billing/exceptions").then().statusCode(200).extract().jsonPath();
         long exceptionId = exceptions.getLong("find { it.delivery_id == '" + delivery + "' }.id");
         assertThat(exceptions.getString("find { it.delivery_id == '" + delivery + "' }.reason")).contains("503");
-        noFaults("stripe");
+        SandboxClient.of("stripe").noFaults();
         assertThat(stripeInvoices("cus_" + tenant.replace("-", "")).getList("data")).isEmpty();
 
         finance().post("/api/v1/billing/exceptions/" + exceptionId + "/replay").then().statusCode(200);

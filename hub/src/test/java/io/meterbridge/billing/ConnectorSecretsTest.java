@@ -1,5 +1,6 @@
 package io.meterbridge.billing;
 
+import io.meterbridge.support.SandboxClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,6 @@ import static io.meterbridge.support.BillingFixture.awaitUsage;
 import static io.meterbridge.support.BillingFixture.close;
 import static io.meterbridge.support.BillingFixture.contract;
 import static io.meterbridge.support.BillingFixture.deliveryStatus;
-import static io.meterbridge.support.BillingFixture.faults;
-import static io.meterbridge.support.BillingFixture.noFaults;
-import static io.meterbridge.support.BillingFixture.sandboxRequests;
 import static io.meterbridge.support.BillingFixture.send;
 import static io.meterbridge.support.Events.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,20 +67,20 @@ class ConnectorSecretsTest {
             send(apiRequests(stripeTenant, "2026-09-10T10:00:00Z", 10, "u"), apiRequests(chargebeeTenant, "2026-09-10T10:00:00Z", 10, "u"));
             awaitUsage(stripeTenant, "api_requests", "2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z", "10");
             awaitUsage(chargebeeTenant, "api_requests", "2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z", "10");
-            faults("stripe", Map.of("serverErrorNext", 2));
-            faults("chargebee", Map.of("rateLimitNext", 1, "retryAfterSeconds", 1));
+            SandboxClient.of("stripe").faults(Map.of("serverErrorNext", 2));
+            SandboxClient.of("chargebee").faults(Map.of("rateLimitNext", 1, "retryAfterSeconds", 1));
             String stripe = close(stripeTenant, "2026-09-15T00:00:00Z").getString("deliveries[0]");
             String chargebee = close(chargebeeTenant, "2026-09-15T00:00:00Z").getString("deliveries[0]");
             await().atMost(Duration.ofSeconds(60)).until(() -> "DELIVERED".equals(deliveryStatus(stripe))
                     && "DELIVERED".equals(deliveryStatus(chargebee)));
         } finally {
             root.removeHandler(capture);
-            noFaults("stripe");
-            noFaults("chargebee");
+            SandboxClient.of("stripe").noFaults();
+            SandboxClient.of("chargebee").noFaults();
         }
         assertThat(lines).isNotEmpty();
         assertThat(lines).noneMatch(line -> KEYS.stream().anyMatch(line::contains));
-        String recorded = String.valueOf(sandboxRequests("stripe").getList("headers")) + sandboxRequests("chargebee").getList("headers");
+        String recorded = String.valueOf(SandboxClient.of("stripe").journalJson().getList("headers")) + SandboxClient.of("chargebee").journalJson().getList("headers");
         assertThat(recorded).doesNotContain(KEYS.get(0)).doesNotContain(KEYS.get(2));
     }
 }

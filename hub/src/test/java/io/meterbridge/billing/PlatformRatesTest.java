@@ -1,5 +1,6 @@
 package io.meterbridge.billing;
 
+import io.meterbridge.support.SandboxClient;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +23,6 @@ import static io.meterbridge.support.BillingFixture.chargebeeUsages;
 import static io.meterbridge.support.BillingFixture.close;
 import static io.meterbridge.support.BillingFixture.contract;
 import static io.meterbridge.support.BillingFixture.deliveryStatus;
-import static io.meterbridge.support.BillingFixture.sandboxRequests;
 import static io.meterbridge.support.BillingFixture.send;
 import static io.meterbridge.support.Events.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,7 +60,7 @@ class PlatformRatesTest {
 
         String key = "mb-contract-" + tenant + "-api_requests-";
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(meterEvents(customer))
-                .as("meter events of %s; the sandbox received %s", customer, sandboxRequests("stripe").getList(
+                .as("meter events of %s; the sandbox received %s", customer, SandboxClient.of("stripe").journalJson().getList(
                         "findAll { it.path == '/v1/billing/meter_events' && it.params?.payload?.stripe_customer_id == '"
                                 + customer + "' }"))
                 .hasSize(2));
@@ -75,7 +75,7 @@ class PlatformRatesTest {
 
     /** Meter events that took effect (an idempotent replay of a retried request is not a new event). */
     private static List<Map<String, Object>> meterEvents(String customer) {
-        return sandboxRequests("stripe").getList("findAll { it.path == '/v1/billing/meter_events'"
+        return SandboxClient.of("stripe").journalJson().getList("findAll { it.path == '/v1/billing/meter_events'"
                 + " && it.params.payload.stripe_customer_id == '" + customer + "' && it.status == 200 && !it.idempotentReplay }.params");
     }
 

@@ -1,5 +1,6 @@
 package io.meterbridge.billing;
 
+import io.meterbridge.support.SandboxClient;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -16,7 +17,6 @@ import static io.meterbridge.support.BillingFixture.awaitUsage;
 import static io.meterbridge.support.BillingFixture.close;
 import static io.meterbridge.support.BillingFixture.contract;
 import static io.meterbridge.support.BillingFixture.deliveryStatus;
-import static io.meterbridge.support.BillingFixture.sandboxRequests;
 import static io.meterbridge.support.BillingFixture.send;
 import static io.meterbridge.support.BillingFixture.stripeInvoiceItems;
 import static io.meterbridge.support.BillingFixture.stripeInvoices;
@@ -58,7 +58,7 @@ class StripeBillingSyncTest {
         String invoiceId = invoices.getString("data[0].id");
         assertThat(stripeInvoiceItems(invoiceId).getList("data.amount", Long.class)).containsExactlyInAnyOrder(400L, 50L, 4950L);
 
-        List<Map<String, Object>> calls = sandboxRequests("stripe").getList(
+        List<Map<String, Object>> calls = SandboxClient.of("stripe").journalJson().getList(
                 "findAll { it.method == 'POST' && !it.idempotentReplay && (it.params?.customer == '" + customer
                         + "' || it.path.contains('" + invoiceId + "')) }");
         assertThat(calls).hasSize(5); // draft invoice, 3 items, finalize

@@ -1,5 +1,6 @@
 package io.meterbridge.crm;
 
+import io.meterbridge.support.SandboxClient;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,28 +101,18 @@ final class Commitments {
     }
 
     static List<JsonNode> sandboxTasks() {
-        return list(RestAssured.get("/sandbox/crm/_sandbox/tasks").then().statusCode(200).extract().asString());
+        return SandboxClient.crm().tasks();
     }
 
     /** Requests the sandbox received for this contract's alerts. */
     List<JsonNode> crmRequests() {
-        return list(RestAssured.get("/sandbox/crm/_sandbox/requests").then().statusCode(200).extract().asString())
-                .stream().filter(r -> r.path("body").asText().contains("mb-commit-" + contractKey + "-")).toList();
+        return SandboxClient.crm().journal().stream().filter(r -> r.path("body").asText().contains("mb-commit-" + contractKey + "-")).toList();
     }
 
     /** Notification events of this contract (key = contract key). */
     List<JsonNode> notifications() {
         return Topics.readAll(NOTIFICATIONS).stream().filter(r -> contractKey.equals(r.key()))
                 .map(r -> Topics.parse(r.value())).toList();
-    }
-
-    static void faults(Map<String, Object> switches) {
-        RestAssured.given().contentType(ContentType.JSON).body(switches).put("/sandbox/crm/_sandbox/faults")
-                .then().statusCode(200);
-    }
-
-    static void noFaults() {
-        faults(Map.of());
     }
 
     static List<JsonNode> list(String json) {

@@ -1,5 +1,6 @@
 package io.meterbridge.crm;
 
+import io.meterbridge.support.SandboxClient;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -35,7 +36,7 @@ class CrmOutageTest {
 
     @AfterEach
     void healCrm() {
-        Commitments.noFaults();
+        SandboxClient.crm().noFaults();
     }
 
     record Row(String status, int attempts, String lastError, String taskId, Instant notifiedAt) {
@@ -59,7 +60,7 @@ class CrmOutageTest {
 
     @Test
     void rateLimitsAndServerErrorsAreRetriedHonouringRetryAfterWithoutDuplicates() throws Exception {
-        Commitments.faults(Map.of("rateLimitNext", 2, "retryAfterSeconds", 2, "serverErrorNext", 3,
+        SandboxClient.crm().faults(Map.of("rateLimitNext", 2, "retryAfterSeconds", 2, "serverErrorNext", 3,
                 "serverErrorStatus", 500));
         Commitments c = new Commitments("outage", 1000);
         c.requestsNow(1000);
@@ -84,7 +85,7 @@ class CrmOutageTest {
 
     @Test
     void anOutageLongerThanTheRetriesKeepsTheAlertOpenUntilTheCrmIsBack() throws Exception {
-        Commitments.faults(Map.of("down", true));
+        SandboxClient.crm().faults(Map.of("down", true));
         Commitments c = new Commitments("down", 1000);
         c.requestsNow(900);
         c.awaitUsage(c.current, 900);
@@ -96,7 +97,7 @@ class CrmOutageTest {
         assertThat(failed.get(0).notifiedAt()).isNull();
         assertThat(c.tasks()).isEmpty();
 
-        Commitments.noFaults();
+        SandboxClient.crm().noFaults();
         await().atMost(Duration.ofSeconds(60)).until(() -> alerts(c).get(0).notifiedAt() != null);
         Row done = alerts(c).get(0);
         assertThat(done.status()).isEqualTo("CREATED");
@@ -109,12 +110,12 @@ class CrmOutageTest {
     @Test
     void aCreateWhoseAnswerWasLostIsNotDuplicatedOnRetry() throws Exception {
         // The sandbox answers after 3 s; the connector gives up after 2 s (test profile) and retries.
-        Commitments.faults(Map.of("delayMs", 3000));
+        SandboxClient.crm().faults(Map.of("delayMs", 3000));
         Commitments c = new Commitments("lost", 1000);
         c.requestsNow(850);
         c.awaitUsage(c.current, 850);
         await().atMost(Duration.ofSeconds(30)).until(() -> !c.tasks().isEmpty());
-        Commitments.noFaults();
+        SandboxClient.crm().noFaults();
 
         await().atMost(Duration.ofSeconds(60)).until(() -> !alerts(c).isEmpty() && alerts(c).get(0).notifiedAt() != null);
         assertThat(c.tasks()).hasSize(1);

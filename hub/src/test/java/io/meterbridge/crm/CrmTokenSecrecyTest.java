@@ -1,5 +1,6 @@
 package io.meterbridge.crm;
 
+import io.meterbridge.support.SandboxClient;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -70,13 +71,13 @@ class CrmTokenSecrecyTest {
     @AfterEach
     void stopCapturing() {
         Logger.getLogger("").removeHandler(capture);
-        Commitments.noFaults();
+        SandboxClient.crm().noFaults();
     }
 
     @Test
     void theTokenIsNeverLoggedRecordedOrStored() throws Exception {
         assertThat(token).isNotBlank();
-        Commitments.faults(Map.of("rateLimitNext", 1, "retryAfterSeconds", 0, "serverErrorNext", 2));
+        SandboxClient.crm().faults(Map.of("rateLimitNext", 1, "retryAfterSeconds", 0, "serverErrorNext", 2));
         Commitments c = new Commitments("secret", 100);
         c.requestsNow(100);
         c.awaitUsage(c.current, 100);

@@ -1,5 +1,6 @@
 package io.meterbridge.erp;
 
+import io.meterbridge.support.SandboxClient;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +19,6 @@ import static io.meterbridge.support.BillingFixture.chargebeeInvoices;
 import static io.meterbridge.support.BillingFixture.close;
 import static io.meterbridge.support.BillingFixture.contract;
 import static io.meterbridge.support.BillingFixture.deliveryStatus;
-import static io.meterbridge.support.BillingFixture.netSuiteRecords;
 import static io.meterbridge.support.BillingFixture.send;
 import static io.meterbridge.support.Events.uniqueId;
 import static io.meterbridge.support.MasterDataFixture.finance;
@@ -51,7 +51,7 @@ class ChargebeeDocumentsTest {
         assertThat(finance().get("/api/v1/erp/documents").then().extract().jsonPath()
                 .getString("find { it.source_id == '" + invoice + "' }.contract_key")).isEqualTo("contract-" + tenant);
         // 500 above the commitment x 0.0010 = 0.50 and the true-up 49.50, on the api_requests item.
-        List<Map<String, Object>> invoices = netSuiteRecords("invoice").getList("findAll { it.externalId == '" + posting + "' }");
+        List<Map<String, Object>> invoices = SandboxClient.netSuite().recordsJson("invoice").getList("findAll { it.externalId == '" + posting + "' }");
         assertThat(invoices).hasSize(1);
         assertThat(String.valueOf(invoices.get(0))).contains("201");
 

@@ -1,5 +1,6 @@
 package io.meterbridge.erp;
 
+import io.meterbridge.support.SandboxClient;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import static io.meterbridge.support.BillingFixture.awaitPosted;
 import static io.meterbridge.support.BillingFixture.closedSeptember;
 import static io.meterbridge.support.BillingFixture.deliveredAs;
-import static io.meterbridge.support.BillingFixture.netSuiteRecords;
 import static io.meterbridge.support.BillingFixture.stripePost;
 import static io.meterbridge.support.Events.uniqueId;
 import static io.meterbridge.support.MasterDataFixture.finance;
@@ -37,7 +37,7 @@ class CreditMemoAndPaymentTest {
                 "lines[0][description]", "api_requests: service credit", "lines[0][quantity]", "1",
                 "lines[0][unit_amount]", "500", "memo", "outage credit")).getString("id");
         awaitPosted("mb-cm-stripe-" + note);
-        List<Map<String, Object>> memos = netSuiteRecords("creditMemo").getList(
+        List<Map<String, Object>> memos = SandboxClient.netSuite().recordsJson("creditMemo").getList(
                 "findAll { it.externalId == 'mb-cm-stripe-" + note + "' }");
         assertThat(memos).hasSize(1);
         assertThat(String.valueOf(memos.get(0))).contains("201"); // the api_requests item of the policy
@@ -47,7 +47,7 @@ class CreditMemoAndPaymentTest {
         stripePost("/v1/invoices/" + invoice + "/pay", Map.of("paid_out_of_band", "true"));
         String payment = "mb-pay-stripe-" + invoice + "-payment";
         awaitPosted(payment);
-        List<Map<String, Object>> payments = netSuiteRecords("customerPayment").getList(
+        List<Map<String, Object>> payments = SandboxClient.netSuite().recordsJson("customerPayment").getList(
                 "findAll { it.externalId == '" + payment + "' }");
         assertThat(payments).hasSize(1);
         // 62.00 invoiced, 5.00 credited: 57.00 paid.

@@ -1,5 +1,6 @@
 package io.meterbridge.erp;
 
+import io.meterbridge.support.SandboxClient;
 import java.time.Duration;
 import java.util.Map;
 
@@ -12,9 +13,6 @@ import org.junit.jupiter.api.Test;
 import static io.meterbridge.support.BillingFixture.awaitPosted;
 import static io.meterbridge.support.BillingFixture.closedSeptember;
 import static io.meterbridge.support.BillingFixture.deliveredAs;
-import static io.meterbridge.support.BillingFixture.faults;
-import static io.meterbridge.support.BillingFixture.netSuiteRecords;
-import static io.meterbridge.support.BillingFixture.noFaults;
 import static io.meterbridge.support.BillingFixture.postingStatus;
 import static io.meterbridge.support.MasterDataFixture.finance;
 import static io.meterbridge.support.BillingFixture.sandbox;
@@ -32,31 +30,31 @@ class ErpOutageTest {
 
     @AfterEach
     void netSuiteBack() {
-        noFaults("netsuite");
+        SandboxClient.of("netsuite").noFaults();
     }
 
     private static long refused() {
-        return sandbox().get("/sandbox/netsuite/_sandbox/stats").then().extract().jsonPath().getLong("faultsInjected");
+        return SandboxClient.netSuite().stats().path("faultsInjected").asLong();
     }
 
     @Test
     void afterAnOutageEveryDocumentPostsOnceWithinTheConcurrencyLimit() {
         String[] tenants = {uniqueId("outage"), uniqueId("outage"), uniqueId("outage")};
         long before = refused();
-        faults("netsuite", Map.of("down", true));
+        SandboxClient.of("netsuite").faults(Map.of("down", true));
         String[] invoices = new String[tenants.length];
         for (int i = 0; i < tenants.length; i++) {
             invoices[i] = deliveredAs(closedSeptember(tenants[i], "netsuite"));
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> refused() > before);
-        noFaults("netsuite");
+        SandboxClient.of("netsuite").noFaults();
         for (int i = 0; i < tenants.length; i++) {
             String accrual = "mb-accr-contract-" + tenants[i] + "-20260901";
             awaitPosted(accrual);
             awaitPosted("mb-inv-stripe-" + invoices[i]);
             awaitPosted(accrual.replace("mb-accr-", "mb-accrrev-"));
-            assertThat(netSuiteRecords("journalEntry").getList("findAll { it.externalId == '" + accrual + "' }")).hasSize(1);
-            assertThat(netSuiteRecords("invoice").getList("findAll { it.externalId == 'mb-inv-stripe-" + invoices[i] + "' }"))
+            assertThat(SandboxClient.netSuite().recordsJson("journalEntry").getList("findAll { it.externalId == '" + accrual + "' }")).hasSize(1);
+            assertThat(SandboxClient.netSuite().recordsJson("invoice").getList("findAll { it.externalId == 'mb-inv-stripe-" + invoices[i] + "' }"))
                     .hasSize(1);
         }
         int limit = 5;
@@ -68,17 +66,17 @@ class ErpOutageTest {
     void anOutageLongerThanTheRetriesEndsInFailedPostingsThatOneRetryUnblocks() {
         String tenant = uniqueId("long-outage");
         String accrual = "mb-accr-contract-" + tenant + "-20260901";
-        faults("netsuite", Map.of("down", true));
+        SandboxClient.of("netsuite").faults(Map.of("down", true));
         String invoice = deliveredAs(closedSeptember(tenant, "netsuite"));
         String posting = "mb-inv-stripe-" + invoice;
         // Both give up: the accrual after its retries against a NetSuite that is down, the invoice waiting for it.
         await().atMost(Duration.ofSeconds(90)).until(() -> "FAILED".equals(postingStatus(accrual))
                 && "FAILED".equals(postingStatus(posting)));
-        noFaults("netsuite");
+        SandboxClient.of("netsuite").noFaults();
         finance().post("/api/v1/erp/postings/" + accrual + "/retry").then().statusCode(200);
         awaitPosted(accrual);
         awaitPosted(posting); // released by the accrual posting, no second retry needed
-        assertThat(netSuiteRecords("invoice").getList("findAll { it.externalId == '" + posting + "' }")).hasSize(1);
+        assertThat(SandboxClient.netSuite().recordsJson("invoice").getList("findAll { it.externalId == '" + posting + "' }")).hasSize(1);
         finance().post("/api/v1/erp/postings/" + accrual + "/retry").then().statusCode(404);
     }
 }

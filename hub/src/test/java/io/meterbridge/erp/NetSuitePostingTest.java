@@ -1,5 +1,6 @@
 package io.meterbridge.erp;
 
+import io.meterbridge.support.SandboxClient;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +20,6 @@ import static io.meterbridge.support.BillingFixture.closedSeptember;
 import static io.meterbridge.support.BillingFixture.deliveredAs;
 import static io.meterbridge.support.BillingFixture.contract;
 import static io.meterbridge.support.BillingFixture.erpCustomer;
-import static io.meterbridge.support.BillingFixture.netSuiteRecords;
-import static io.meterbridge.support.BillingFixture.sandboxRequests;
 import static io.meterbridge.support.BillingFixture.stripeWebhook;
 import static io.meterbridge.support.Events.uniqueId;
 import static io.meterbridge.support.MasterDataFixture.finance;
@@ -55,7 +54,7 @@ class NetSuitePostingTest {
         // The same event again (Stripe retries) changes nothing.
         stripeWebhook(event, SECRET).then().statusCode(200).body("duplicate", org.hamcrest.Matchers.is(true));
 
-        List<Map<String, Object>> invoices = netSuiteRecords("invoice").getList("findAll { it.externalId == '" + posting + "' }");
+        List<Map<String, Object>> invoices = SandboxClient.netSuite().recordsJson("invoice").getList("findAll { it.externalId == '" + posting + "' }");
         assertThat(invoices).hasSize(1);
         String invoiceJson = Events.MAPPER.writeValueAsString(invoices.get(0));
         JsonPath invoice = JsonPath.from(invoiceJson);
@@ -67,7 +66,7 @@ class NetSuitePostingTest {
         assertThat(invoice.getString("subsidiary.id")).isEqualTo("1");
         assertThat(invoice.getString("account.id")).isEqualTo("1100");
 
-        List<Map<String, Object>> journals = netSuiteRecords("journalEntry").getList(
+        List<Map<String, Object>> journals = SandboxClient.netSuite().recordsJson("journalEntry").getList(
                 "findAll { it.externalId == '" + accrual + "' || it.externalId == '" + reversal + "' }");
         assertThat(journals).hasSize(2);
         JsonPath accrued = JsonPath.from(Events.MAPPER.writeValueAsString(
@@ -82,7 +81,7 @@ class NetSuitePostingTest {
                 .isEqualByComparingTo("62.00");
 
         // Data minimisation: no tenant, user or e-mail ever reached NetSuite.
-        String sentToNetSuite = Events.MAPPER.writeValueAsString(sandboxRequests("netsuite").getList("params"));
+        String sentToNetSuite = Events.MAPPER.writeValueAsString(SandboxClient.of("netsuite").journalJson().getList("params"));
         assertThat(sentToNetSuite).doesNotContain("carol", "@example.com", "user_id");
     }
 
@@ -114,7 +113,7 @@ class NetSuitePostingTest {
         stripeWebhook(event, SECRET).then().statusCode(200);
         assertThat(finance().get("/api/v1/erp/exceptions").then().extract().jsonPath().getList("reason", String.class))
                 .anyMatch(reason -> reason.contains("[sms_sent]") && reason.contains("netsuite"));
-        assertThat(netSuiteRecords("invoice").getList("externalId")).doesNotContain("mb-inv-stripe-" + invoice.get("id").asText());
+        assertThat(SandboxClient.netSuite().recordsJson("invoice").getList("externalId")).doesNotContain("mb-inv-stripe-" + invoice.get("id").asText());
     }
 
     /** The invoice.finalized event Stripe sends, built from the sandbox's invoice and its items. */

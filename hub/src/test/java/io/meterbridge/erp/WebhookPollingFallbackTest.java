@@ -1,5 +1,6 @@
 package io.meterbridge.erp;
 
+import io.meterbridge.support.SandboxClient;
 import java.util.Map;
 
 import io.meterbridge.support.EmbeddedEngines;
@@ -12,8 +13,6 @@ import org.junit.jupiter.api.Test;
 import static io.meterbridge.support.BillingFixture.awaitPosted;
 import static io.meterbridge.support.BillingFixture.closedSeptember;
 import static io.meterbridge.support.BillingFixture.deliveredAs;
-import static io.meterbridge.support.BillingFixture.faults;
-import static io.meterbridge.support.BillingFixture.noFaults;
 import static io.meterbridge.support.BillingFixture.postingStatus;
 import static io.meterbridge.support.Events.uniqueId;
 import static io.meterbridge.support.MasterDataFixture.finance;
@@ -29,12 +28,12 @@ class WebhookPollingFallbackTest {
 
     @AfterEach
     void webhooksBack() {
-        noFaults("stripe");
+        SandboxClient.of("stripe").noFaults();
     }
 
     @Test
     void pollingFindsTheInvoiceWhoseWebhookWasLostAndHandlesItOnce() throws Exception {
-        faults("stripe", Map.of("dropWebhooks", true));
+        SandboxClient.of("stripe").faults(Map.of("dropWebhooks", true));
         String tenant = uniqueId("poll");
         String invoice = deliveredAs(closedSeptember(tenant, "netsuite"));
         String posting = "mb-inv-stripe-" + invoice;

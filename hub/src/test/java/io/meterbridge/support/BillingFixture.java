@@ -131,15 +131,6 @@ public final class BillingFixture {
         return RestAssured.given().contentType(ContentType.JSON);
     }
 
-    /** Sets a sandbox's fault switches (stripe, chargebee). */
-    public static void faults(String sandbox, Map<String, Object> switches) {
-        sandbox().body(switches).put("/sandbox/" + sandbox + "/_sandbox/faults").then().statusCode(200);
-    }
-
-    public static void noFaults(String sandbox) {
-        faults(sandbox, Map.of());
-    }
-
     /** The Stripe sandbox's invoices of a customer, as Stripe lists them. */
     public static JsonPath stripeInvoices(String customer) {
         return RestAssured.given().auth().oauth2("sk_test_meterbridge_sandbox").queryParam("customer", customer)
@@ -149,10 +140,6 @@ public final class BillingFixture {
     public static JsonPath stripeInvoiceItems(String invoice) {
         return RestAssured.given().auth().oauth2("sk_test_meterbridge_sandbox").queryParam("invoice", invoice)
                 .get("/sandbox/stripe/v1/invoiceitems").then().statusCode(200).extract().jsonPath();
-    }
-
-    public static JsonPath sandboxRequests(String sandbox) {
-        return sandbox().get("/sandbox/" + sandbox + "/_sandbox/requests").then().statusCode(200).extract().jsonPath();
     }
 
     /** The Chargebee sandbox's usages of a subscription (up to 100). */
@@ -175,12 +162,6 @@ public final class BillingFixture {
                 payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return RestAssured.given().contentType(ContentType.JSON).header("Stripe-Signature", signature)
                 .body(payload).post("/api/v1/webhooks/stripe");
-    }
-
-    /** What the NetSuite sandbox holds of a record type. */
-    public static JsonPath netSuiteRecords(String type) {
-        return sandbox().queryParam("type", type).get("/sandbox/netsuite/_sandbox/records").then().statusCode(200)
-                .extract().jsonPath();
     }
 
     /** An ERP posting's status, as the ERP API shows it. */

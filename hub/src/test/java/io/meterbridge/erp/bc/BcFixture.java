@@ -1,5 +1,6 @@
 package io.meterbridge.erp.bc;
 
+import io.meterbridge.support.SandboxClient;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -51,55 +52,45 @@ final class BcFixture {
         }
     }
 
+    /** The control API, through the one sandbox client of test-support. */
+    static final SandboxClient SANDBOX = SandboxClient.businessCentral();
+
     static RequestSpecification control() {
-        return RestAssured.given().basePath(ROOT + "/_sandbox");
+        return SANDBOX.control();
     }
 
     static void faults(String json) {
-        control().contentType("application/json").body(json).put("faults").then().statusCode(200);
+        SANDBOX.faults(json);
     }
 
     static void noFaults() {
-        faults("{}");
+        SANDBOX.noFaults();
     }
 
     static JsonNode stats() {
-        return json(control().get("stats").then().statusCode(200).extract().asString());
+        return SANDBOX.stats();
     }
 
     static List<JsonNode> records(String type) {
-        List<JsonNode> out = new ArrayList<>();
-        json(control().queryParam("type", type).get("records").then().statusCode(200).extract().asString())
-                .forEach(out::add);
-        return out;
+        return SANDBOX.records(type);
     }
 
     static List<JsonNode> records(String type, String field, String value) {
-        return records(type).stream().filter(r -> value.equals(r.path(field).asText())).toList();
+        return SANDBOX.records(type, field, value);
     }
 
     /** Sequence number of the journal's newest entry: later entries are this test's. */
     static long mark() {
-        long max = 0;
-        for (JsonNode e : journal(0)) {
-            max = Math.max(max, e.path("seq").asLong());
-        }
-        return max;
+        return SANDBOX.mark();
     }
 
     /** Journal entries after {@code mark}, oldest first. */
     static List<JsonNode> journal(long mark) {
-        List<JsonNode> out = new ArrayList<>();
-        json(control().get("requests").then().statusCode(200).extract().asString()).forEach(e -> {
-            if (e.path("seq").asLong() > mark) {
-                out.add(e);
-            }
-        });
-        return out;
+        return SANDBOX.journalSince(mark);
     }
 
     static String journalText() {
-        return control().get("requests").then().statusCode(200).extract().asString();
+        return SANDBOX.journalText();
     }
 
     static BcSalesInvoice invoice(String key, String customer, BcSalesLine... lines) {

@@ -1,5 +1,6 @@
 package io.meterbridge.erp.netsuite;
 
+import io.meterbridge.support.SandboxClient;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -76,28 +77,31 @@ final class NetSuiteTests {
         return JSON.readTree(body);
     }
 
+    /** The control API, through the one sandbox client of test-support. */
+    static final SandboxClient CONTROL = SandboxClient.netSuite();
+
     static RequestSpecification control() {
-        return RestAssured.given().basePath(SANDBOX + "/_sandbox");
+        return CONTROL.control();
     }
 
     static void faults(String json) {
-        control().contentType("application/json").body(json).put("faults").then().statusCode(200);
+        CONTROL.faults(json);
     }
 
     static void noFaults() {
-        faults("{}");
+        CONTROL.noFaults();
     }
 
     static JsonNode stats() throws Exception {
-        return json(control().get("stats").then().statusCode(200).extract().asString());
+        return CONTROL.stats();
     }
 
     static JsonNode records(String type) throws Exception {
-        return json(control().queryParam("type", type).get("records").then().statusCode(200).extract().asString());
+        return JSON.valueToTree(CONTROL.records(type));
     }
 
     static JsonNode journal() throws Exception {
-        return json(control().get("requests").then().statusCode(200).extract().asString());
+        return JSON.valueToTree(CONTROL.journal());
     }
 
     static NsCustomer customer(String externalId, String name) {
