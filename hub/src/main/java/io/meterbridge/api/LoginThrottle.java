@@ -14,6 +14,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 /**
@@ -55,6 +56,7 @@ public class LoginThrottle {
     private final Map<String, Failures> byUser = new ConcurrentHashMap<>();
     private final Map<String, Failures> byAddress = new ConcurrentHashMap<>();
 
+    @Inject
     public LoginThrottle(Settings settings) {
         this(settings, System::currentTimeMillis);
     }
