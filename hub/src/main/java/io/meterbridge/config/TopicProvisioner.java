@@ -66,6 +66,7 @@ public class TopicProvisioner implements OnCamelContextStarting {
                 topic(erpPostingsTopic, topics.eventRetention().toMillis()));
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(KafkaSecurity.fromConfig());
         try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();

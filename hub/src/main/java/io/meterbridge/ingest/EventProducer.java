@@ -35,6 +35,7 @@ public class EventProducer {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(config.ingest().producerMaxBlockMs()));
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.ingest().producerCompression());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "meterbridge-ingest");
+        props.putAll(io.meterbridge.config.KafkaSecurity.fromConfig());
         producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
