@@ -5,9 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.WithDefault;
-import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * How the hub's own Kafka clients (the ingest producer, the topic provisioner) authenticate to the brokers; the Camel
@@ -74,10 +72,5 @@ public interface KafkaSecurity {
             keystorePassword().ifPresent(p -> props.put("ssl.keystore.password", p));
         });
         return props;
-    }
-
-    /** For clients built outside CDI wiring. */
-    static Map<String, Object> fromConfig() {
-        return ConfigProvider.getConfig().unwrap(SmallRyeConfig.class).getConfigMapping(KafkaSecurity.class).clientProperties();
     }
 }

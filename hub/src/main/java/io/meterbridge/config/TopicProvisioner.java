@@ -35,8 +35,11 @@ public class TopicProvisioner implements OnCamelContextStarting {
     private final String bootstrapServers;
     private final String erpPostingsTopic;
 
+    private final KafkaSecurity kafkaSecurity;
+
     public TopicProvisioner(HubConfig config, NotificationsConfig notifications, io.meterbridge.erp.ErpConfig erp,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, KafkaSecurity kafkaSecurity) {
+        this.kafkaSecurity = kafkaSecurity;
         this.erpPostingsTopic = erp.postingsTopic();
         this.topics = config.topics();
         this.notifications = notifications;
@@ -66,7 +69,7 @@ public class TopicProvisioner implements OnCamelContextStarting {
                 topic(erpPostingsTopic, topics.eventRetention().toMillis()));
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.putAll(KafkaSecurity.fromConfig());
+        props.putAll(kafkaSecurity.clientProperties());
         try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();
