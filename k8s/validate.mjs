@@ -38,6 +38,8 @@ const models = {
   'v1/Service': await model('kubernetes-models/v1/Service.js', 'Service'),
   'apps/v1/Deployment': await model('kubernetes-models/apps/v1/Deployment.js', 'Deployment'),
   'policy/v1/PodDisruptionBudget': await model('kubernetes-models/policy/v1/PodDisruptionBudget.js', 'PodDisruptionBudget'),
+  'networking.k8s.io/v1/Ingress': await model('kubernetes-models/networking.k8s.io/v1/Ingress.js', 'Ingress'),
+  'networking.k8s.io/v1/NetworkPolicy': await model('kubernetes-models/networking.k8s.io/v1/NetworkPolicy.js', 'NetworkPolicy'),
   'autoscaling/v2/HorizontalPodAutoscaler': await model(
     'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler.js', 'HorizontalPodAutoscaler'),
   'monitoring.coreos.com/v1/ServiceMonitor': await model(
@@ -106,7 +108,7 @@ function checkOverlay(name, docs, expect, fail) {
       } catch (e) {
         fail(`${key} ${doc.metadata?.name}: ${e.message}`);
       }
-    } else if (doc.kind !== 'KafkaTopic') {
+    } else if (doc.kind !== 'KafkaTopic' && doc.kind !== 'KafkaUser') {
       fail(`${key} ${doc.metadata?.name}: no schema to validate it against`);
     }
   }
@@ -129,6 +131,7 @@ function checkOverlay(name, docs, expect, fail) {
   }
   const ports = Object.fromEntries(container.ports.map((p) => [p.name, p.containerPort]));
   if (ports.http !== 8080) fail('container port "http" must be 8080');
+  if (ports.management !== 9000) fail('container port "management" must be 9000 (health and metrics)');
   if (ports.jolokia !== 8778) fail('container port "jolokia" must be 8778 (Hawtio Online discovers pods by it)');
   if (pod.metadata.annotations?.['hawt.io/protocol'] !== 'http') fail('pod annotation hawt.io/protocol: http missing');
   const probes = {
@@ -136,6 +139,7 @@ function checkOverlay(name, docs, expect, fail) {
   };
   for (const [probe, path] of Object.entries(probes)) {
     if (container[probe]?.httpGet?.path !== path) fail(`${probe} must GET ${path}`);
+    if (container[probe]?.httpGet?.port !== 'management') fail(`${probe} must use the management port`);
   }
   if (pod.spec.securityContext?.runAsNonRoot !== true) fail('pod must run as non-root');
   if (container.securityContext?.readOnlyRootFilesystem !== true) fail('root filesystem must be read-only');
@@ -155,15 +159,15 @@ function checkOverlay(name, docs, expect, fail) {
     if (settings[key] !== value) fail(`ConfigMap ${key} is ${settings[key]}, expected ${value}`);
   }
   for (const key of ['KAFKA_BOOTSTRAP_SERVERS', 'HUB_DB_URL', 'HUB_DB_USER', 'HUB_JOLOKIA_USER', 'HUB_CRM_BASE_URL',
-    'HUB_CHARGEBEE_BASE_URL']) {
+    'HUB_CHARGEBEE_BASE_URL', 'HUB_OIDC_AUTH_SERVER_URL']) {
     if (!settings[key]) fail(`ConfigMap lacks ${key}`);
   }
   if (settings.HUB_DB_URL && !settings.HUB_DB_URL.startsWith('jdbc:postgresql://')) fail('HUB_DB_URL is no JDBC URL');
   const secretKeys = Object.keys({ ...secret.data, ...secret.stringData });
   // The %prod variables of application.properties without a default. The ERPs' (HUB_NETSUITE_*, HUB_BC_*) have
   // defaults: a hub that posts to no NetSuite or BC needs none of them.
-  const required = ['HUB_DB_PASSWORD', 'HUB_PII_TOKEN_KEY', 'HUB_JOLOKIA_PASSWORD', 'HUB_ADMIN_PASSWORD',
-    'HUB_FINANCE_PASSWORD', 'HUB_CRM_ACCESS_TOKEN', 'HUB_STRIPE_API_KEY', 'HUB_CHARGEBEE_API_KEY',
+  const required = ['HUB_DB_PASSWORD', 'HUB_PII_TOKEN_KEY', 'HUB_JOLOKIA_PASSWORD', 'HUB_SOURCE_SECRETS_KEY',
+    'HUB_CRM_ACCESS_TOKEN', 'HUB_STRIPE_API_KEY', 'HUB_CHARGEBEE_API_KEY',
     'HUB_STRIPE_WEBHOOK_SECRET', 'HUB_CHARGEBEE_WEBHOOK_PASSWORD', ...sourceSecretNames()];
   for (const key of required) if (!secretKeys.includes(key)) fail(`Secret lacks ${key}`);
   for (const key of secretKeys) if (settings[key] !== undefined) fail(`${key} is in both the ConfigMap and the Secret`);
@@ -194,7 +198,9 @@ function checkOverlay(name, docs, expect, fail) {
     if (!Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => service.metadata.labels?.[k] === v)) {
       fail('ServiceMonitor selector does not match the Service');
     }
-    if (!monitor.spec.endpoints.some((e) => e.port === 'http' && e.path === '/q/metrics')) fail('ServiceMonitor must scrape http /q/metrics');
+    if (!monitor.spec.endpoints.some((e) => e.port === 'management' && e.path === '/q/metrics')) {
+      fail('ServiceMonitor must scrape management /q/metrics');
+    }
   }
 
   const topics = byKind('KafkaTopic');
@@ -252,8 +258,89 @@ function checkOverlay(name, docs, expect, fail) {
     fail('the mappings ConfigMap carries demo data (it belongs in devrun/demo)');
   }
 
+  checkTrustBoundaries(docs, { pod, container, env, settings, service, secretKeys }, fail);
+
   const namespaces = new Set(docs.map((d) => d.metadata?.namespace));
   if (namespaces.size !== 1 || namespaces.has(undefined)) fail(`resources span namespaces ${[...namespaces]}`);
+}
+
+// Issue 14: what is exposed, who may connect, how the hub authenticates to Kafka and what its Kafka user may do.
+function checkTrustBoundaries(docs, { pod, container, env, settings, service, secretKeys }, fail) {
+  const byKind = (kind) => docs.filter((d) => d.kind === kind);
+  // Jolokia stays on the pod's loopback (kubectl port-forward): nothing may bind it to the pod network.
+  const jolokiaHost = env.HUB_JOLOKIA_HOST ?? settings.HUB_JOLOKIA_HOST;
+  if (jolokiaHost !== undefined && jolokiaHost !== '127.0.0.1') fail(`HUB_JOLOKIA_HOST ${jolokiaHost}: Jolokia must stay on loopback`);
+  if (service.spec.ports.some((p) => p.targetPort === 'jolokia' || p.port === 8778)) fail('the Service must not publish Jolokia');
+  if (!service.spec.ports.some((p) => p.name === 'management' && p.port === 9000)) fail('Service needs port management 9000');
+
+  const ingresses = byKind('Ingress');
+  if (ingresses.length !== 1) fail(`expected one Ingress, found ${ingresses.length}`);
+  const exposed = new Set(['/api/v1/events', '/api/v1/webhooks/stripe', '/api/v1/webhooks/chargebee']);
+  for (const ingress of ingresses) {
+    const paths = (ingress.spec.rules || []).flatMap((r) => r.http?.paths || []);
+    if (ingress.spec.defaultBackend) fail('the Ingress must have no default backend');
+    if (!(ingress.spec.tls || []).length) fail('the Ingress must terminate TLS');
+    for (const p of paths) {
+      if (!exposed.has(p.path) || p.pathType !== 'Exact') fail(`the Ingress exposes ${p.pathType} ${p.path}`);
+      if (p.backend.service?.name !== service.metadata.name || p.backend.service?.port?.name !== 'http') {
+        fail(`Ingress path ${p.path} must go to the Service's http port`);
+      }
+    }
+    for (const path of exposed) if (!paths.some((p) => p.path === path)) fail(`the Ingress does not expose ${path}`);
+  }
+
+  const policies = byKind('NetworkPolicy');
+  const podLabels = pod.metadata.labels;
+  const selects = (np) => Object.entries(np.spec.podSelector?.matchLabels || {}).every(([k, v]) => podLabels[k] === v);
+  const policy = policies.find(selects);
+  if (!policy) fail('no NetworkPolicy selects the hub pods');
+  else {
+    if (!(policy.spec.policyTypes || []).includes('Ingress')) fail('the NetworkPolicy must restrict Ingress');
+    for (const rule of policy.spec.ingress || []) {
+      if (!rule.ports?.length) fail('a NetworkPolicy rule opens every port');
+      if (!rule.from?.length) fail('a NetworkPolicy rule admits every source');
+      for (const port of rule.ports || []) {
+        if (!['http', 'management'].includes(port.port)) fail(`the NetworkPolicy opens port ${port.port}`);
+      }
+    }
+  }
+
+  // Kafka: authenticated and encrypted, as a KafkaUser whose ACLs cover only the hub's topics and groups.
+  if (settings.HUB_KAFKA_SECURITY_PROTOCOL !== 'SASL_SSL') fail('HUB_KAFKA_SECURITY_PROTOCOL must be SASL_SSL');
+  if (!/:9093$/.test(settings.KAFKA_BOOTSTRAP_SERVERS || '')) fail('KAFKA_BOOTSTRAP_SERVERS must be the TLS listener (9093)');
+  const fromSecret = (name) => (container.env || []).find((e) => e.name === name)?.valueFrom?.secretKeyRef;
+  if (fromSecret('HUB_KAFKA_PASSWORD')?.name !== settings.HUB_KAFKA_USERNAME) {
+    fail('HUB_KAFKA_PASSWORD must come from the KafkaUser Secret named HUB_KAFKA_USERNAME');
+  }
+  if (!fromSecret('HUB_KAFKA_TRUSTSTORE_PASSWORD')) fail('HUB_KAFKA_TRUSTSTORE_PASSWORD must come from the cluster CA Secret');
+  const users = byKind('KafkaUser');
+  const hub = users.find((u) => u.metadata.name === settings.HUB_KAFKA_USERNAME);
+  if (!hub) return fail(`no KafkaUser ${settings.HUB_KAFKA_USERNAME}`);
+  for (const user of users) {
+    if (user.apiVersion !== 'kafka.strimzi.io/v1') fail(`KafkaUser ${user.metadata.name}: apiVersion must be kafka.strimzi.io/v1`);
+    if (user.metadata.labels?.['strimzi.io/cluster'] !== 'meterbridge-kafka') fail(`KafkaUser ${user.metadata.name}: cluster label`);
+    if (!['scram-sha-512', 'tls'].includes(user.spec.authentication?.type)) fail(`KafkaUser ${user.metadata.name}: authentication`);
+    if (user.spec.authorization?.type !== 'simple') fail(`KafkaUser ${user.metadata.name}: authorization must be simple (ACLs)`);
+    for (const acl of user.spec.authorization?.acls || []) {
+      if (acl.resource.patternType !== 'literal' || acl.resource.name === '*') fail(`KafkaUser ${user.metadata.name}: ACLs must name resources`);
+      if (acl.resource.type === 'topic' && !(acl.resource.name in hubTopics)) fail(`KafkaUser ${user.metadata.name}: topic ${acl.resource.name}`);
+      if ((acl.operations || []).some((o) => ['All', 'Alter', 'Delete', 'AlterConfigs'].includes(o))) {
+        fail(`KafkaUser ${user.metadata.name}: ${acl.operations} on ${acl.resource.name}`);
+      }
+      if (user !== hub && acl.resource.type === 'topic' && acl.operations.includes('Read')) {
+        fail(`KafkaUser ${user.metadata.name} may read ${acl.resource.name}: only the hub reads`);
+      }
+    }
+  }
+  const acls = hub.spec.authorization?.acls || [];
+  const ops = (type, name) => acls.filter((a) => a.resource.type === type && a.resource.name === name).flatMap((a) => a.operations);
+  for (const topic of Object.keys(hubTopics)) if (!ops('topic', topic).length) fail(`the hub's KafkaUser has no ACL on ${topic}`);
+  if (ops('topic', 'meterbridge.events.raw').includes('Write')) fail('the hub does not write the raw topic');
+  for (const group of ['meterbridge-ingest', 'meterbridge-metering', 'meterbridge-billing-sync', 'meterbridge-erp-sync']) {
+    if (!ops('group', group).includes('Read')) fail(`the hub's KafkaUser cannot use group ${group}`);
+  }
+  if (acls.some((a) => a.resource.type === 'cluster')) fail("the hub's KafkaUser needs no cluster ACL");
+  if (!secretKeys.includes('HUB_SOURCE_SECRETS_KEY')) fail('Secret lacks HUB_SOURCE_SECRETS_KEY');
 }
 
 const overlays = readdirSync(join(k8sDir, 'overlays'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);

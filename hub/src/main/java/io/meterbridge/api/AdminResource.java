@@ -25,7 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/v1/admin")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@RolesAllowed("admin")
+@RolesAllowed(Roles.ADMIN)
 public class AdminResource {
 
     private final MasterDataService service;
@@ -116,6 +116,7 @@ public class AdminResource {
 
     @GET
     @Path("/quarantine")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Events metering could not attribute yet, with their reasons")
     public List<QuarantineService.QuarantinedEvent> quarantined(@QueryParam("subject") String subject,
             @QueryParam("reason") String reasonCode, @QueryParam("limit") @DefaultValue("100") int limit) throws Exception {
@@ -124,6 +125,7 @@ public class AdminResource {
 
     @POST
     @Path("/quarantine/release")
+    @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Re-process quarantined events now (all, or one subject's)")
     public QuarantineService.Release release(@QueryParam("subject") String subject) throws Exception {
         return quarantine.release(subject);

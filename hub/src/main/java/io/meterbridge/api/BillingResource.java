@@ -22,7 +22,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/v1/billing")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-@RolesAllowed({"finance", "admin"})
+// Every role reads; the methods that act say who may (docs/configuration.md#people-and-roles).
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.FINANCE, Roles.PRICING_ADMIN, Roles.APPROVER, Roles.ADMIN})
 public class BillingResource {
 
     private final PeriodCloseService periodClose;
@@ -44,6 +45,7 @@ public class BillingResource {
 
     @POST
     @Path("/periods/close")
+    @RolesAllowed({Roles.FINANCE, Roles.ADMIN})
     @Operation(summary = "Close a contract's billing period now (idempotent: a closed period is returned as it is)")
     public BillingViews.Close close(CloseRequest request) throws Exception {
         if (request == null || request.contractKey() == null || request.contractKey().isBlank()) {
@@ -119,6 +121,7 @@ public class BillingResource {
 
     @POST
     @Path("/exceptions/{id}/replay")
+    @RolesAllowed({Roles.OPERATOR, Roles.FINANCE, Roles.ADMIN})
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Send a dead-lettered delivery again (safe: its requests carry the same idempotency keys)")
     public Replayed replay(@PathParam("id") long exceptionId) throws Exception {

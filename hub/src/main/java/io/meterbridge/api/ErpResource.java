@@ -18,7 +18,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 /** Financial documents, ERP postings and accounting exceptions, for finance: docs/api/erp.md. */
 @Path("/api/v1/erp")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed({"finance", "admin"})
+// Every role reads; the methods that act say who may (docs/configuration.md#people-and-roles).
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.FINANCE, Roles.PRICING_ADMIN, Roles.APPROVER, Roles.ADMIN})
 public class ErpResource {
 
     private final SqlRows sqlRows;
@@ -65,6 +66,7 @@ public class ErpResource {
 
     @POST
     @Path("/postings/{id}/retry")
+    @RolesAllowed({Roles.OPERATOR, Roles.FINANCE, Roles.ADMIN})
     @Consumes(MediaType.WILDCARD)
     @Operation(summary = "Send a FAILED posting again (safe: its external id makes the ERP upsert or find it)")
     public Retried retry(@PathParam("id") String id) throws Exception {

@@ -17,7 +17,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 /** Finance's view of metered usage: docs/api/usage.md. */
 @Path("/api/v1/usage")
 @Produces(MediaType.APPLICATION_JSON)
-@RolesAllowed({"finance", "admin"})
+// Every role reads; the methods that act say who may (docs/configuration.md#people-and-roles).
+@RolesAllowed({Roles.VIEWER, Roles.OPERATOR, Roles.FINANCE, Roles.PRICING_ADMIN, Roles.APPROVER, Roles.ADMIN})
 public class UsageResource {
 
     private final UsageQuery query;

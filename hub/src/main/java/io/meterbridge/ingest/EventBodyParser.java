@@ -22,6 +22,7 @@ public class EventBodyParser {
     public static final String SINGLE = "application/cloudevents+json";
     public static final String BATCH = "application/cloudevents-batch+json";
     public static final String JSON = "application/json";
+    private static final java.util.regex.Pattern QUOTED = java.util.regex.Pattern.compile("'[^']{2,}'");
 
     private final ObjectMapper mapper;
     private final HubConfig config;
@@ -51,6 +52,18 @@ public class EventBodyParser {
         }
     }
 
+    /**
+     * The size limit checked before the producer is authenticated, so that no HMAC is ever computed over an oversized
+     * body: refused without a dead letter (the sender is not known yet), counted as refused.
+     */
+    public void checkSizeBeforeAuthentication(int bodyBytes) {
+        int limit = config.ingest().maxBodyBytes();
+        if (bodyBytes > limit) {
+            throw new RequestRejectedException(413, RejectionReason.of("too_large",
+                    "body: " + bodyBytes + " bytes is over the limit of " + limit + " bytes"), false);
+        }
+    }
+
     public List<JsonNode> parse(byte[] body, String mediaType) {
         checkSize(body.length);
         if (body.length == 0) {
@@ -62,7 +75,8 @@ public class EventBodyParser {
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw malformed("body: malformed JSON" + where + ": " + e.getOriginalMessage());
+            // Jackson quotes the offending text ("Unrecognized token 'alice'"): it may be personal, so it is cut out.
+            throw malformed("body: malformed JSON" + where + ": " + QUOTED.matcher(e.getOriginalMessage()).replaceAll("'…'"));
         } catch (IOException e) {
             throw malformed("body: unreadable: " + e.getMessage());
         }

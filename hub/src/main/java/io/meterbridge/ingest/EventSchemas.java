@@ -40,12 +40,20 @@ public class EventSchemas {
     private static final Pattern VERSION_SUFFIX = Pattern.compile("(?:^|/)([A-Za-z0-9._-]+)/v(\\d+)(?:\\.json)?$");
     public static final String PERSONAL_KEYWORD = "x-personal";
 
-    /** One version of one type's schema. {@code ref} ("api.request/v1") is what the hub records with the event. */
-    public record EventSchema(String type, int version, String id, JsonSchema validator, List<List<String>> personalPaths) {
+    /**
+     * One version of one type's schema. {@code ref} ("api.request/v1") is what the hub records with the event.
+     * {@code shape} is the TYPE's shape (every version merged): what is tokenized does not depend on the version.
+     * {@code refusesUndeclared}: the schema says {@code "x-undeclared": "refuse"}, so fields it does not declare are
+     * rejected instead of tokenized.
+     */
+    public record EventSchema(String type, int version, String id, JsonSchema validator, DataShape shape,
+            boolean refusesUndeclared) {
         public String ref() {
             return type + "/v" + version;
         }
     }
+
+    public static final String UNDECLARED_KEYWORD = "x-undeclared";
 
     private final Map<String, NavigableMap<Integer, EventSchema>> byType = new HashMap<>();
     private final Map<String, EventSchema> byId = new HashMap<>();
@@ -54,6 +62,7 @@ public class EventSchemas {
         Path root = Path.of(config.mappingsDir(), "schemas");
         JsonMetaSchema metaSchema = JsonMetaSchema.builder(JsonMetaSchema.getV202012())
                 .keyword(new NonValidationKeyword(PERSONAL_KEYWORD))
+                .keyword(new NonValidationKeyword(UNDECLARED_KEYWORD))
                 .build();
         JsonSchemaFactory factory = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012,
                 builder -> builder.metaSchema(metaSchema).defaultMetaSchemaIri(metaSchema.getIri()));
@@ -61,21 +70,24 @@ public class EventSchemas {
         try (Stream<Path> typeDirs = Files.list(root)) {
             for (Path typeDir : typeDirs.filter(Files::isDirectory).sorted().toList()) {
                 String type = typeDir.getFileName().toString();
+                Map<Integer, JsonNode> documents = new TreeMap<>();
                 try (Stream<Path> files = Files.list(typeDir)) {
                     for (Path file : files.sorted().toList()) {
                         Matcher m = FILE_NAME.matcher(file.getFileName().toString());
-                        if (!m.matches()) {
-                            continue;
+                        if (m.matches()) {
+                            documents.put(Integer.parseInt(m.group(1)), mapper.readTree(file.toFile()));
                         }
-                        int version = Integer.parseInt(m.group(1));
-                        JsonNode node = mapper.readTree(file.toFile());
-                        String id = node.path("$id").asText(type + "/v" + version);
-                        EventSchema schema = new EventSchema(type, version, id,
-                                factory.getSchema(node, validatorsConfig), personalPaths(node));
-                        byType.computeIfAbsent(type, t -> new TreeMap<>()).put(version, schema);
-                        byId.put(id, schema);
                     }
                 }
+                DataShape shape = new DataShape();
+                documents.values().forEach(document -> shape.merge(DataShape.of(document)));
+                documents.forEach((version, node) -> {
+                    String id = node.path("$id").asText(type + "/v" + version);
+                    EventSchema schema = new EventSchema(type, version, id, factory.getSchema(node, validatorsConfig),
+                            shape, "refuse".equals(node.path(UNDECLARED_KEYWORD).asText()));
+                    byType.computeIfAbsent(type, t -> new TreeMap<>()).put(version, schema);
+                    byId.put(id, schema);
+                });
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read event schemas under " + root.toAbsolutePath(), e);
@@ -117,31 +129,6 @@ public class EventSchemas {
 
         static Resolution failed(String failure) {
             return new Resolution(null, failure);
-        }
-    }
-
-    /** Paths (property names, "*" for array items) of every property marked personal. */
-    static List<List<String>> personalPaths(JsonNode schema) {
-        List<List<String>> paths = new ArrayList<>();
-        collect(schema, new ArrayList<>(), paths);
-        return List.copyOf(paths);
-    }
-
-    private static void collect(JsonNode schema, List<String> prefix, List<List<String>> out) {
-        if (schema.path(PERSONAL_KEYWORD).asBoolean(false)) {
-            out.add(List.copyOf(prefix));
-            return;
-        }
-        schema.path("properties").fields().forEachRemaining(property -> {
-            List<String> path = new ArrayList<>(prefix);
-            path.add(property.getKey());
-            collect(property.getValue(), path, out);
-        });
-        JsonNode items = schema.path("items");
-        if (items.isObject()) {
-            List<String> path = new ArrayList<>(prefix);
-            path.add("*");
-            collect(items, path, out);
         }
     }
 }

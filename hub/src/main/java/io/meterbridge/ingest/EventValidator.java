@@ -3,6 +3,7 @@ package io.meterbridge.ingest;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -15,8 +16,9 @@ import com.networknt.schema.ValidationMessage;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Checks one CloudEvent (required attributes, signing source, time, data against its versioned schema) and
- * tokenizes its personal fields. Rejected events are tokenized too: they go to the dead-letter topic.
+ * Checks one CloudEvent (required attributes, signing source and what it is registered for, time, data against its
+ * versioned schema) and tokenizes what may be personal. Rejected events are tokenized too: they go to the dead-letter
+ * topic, and their reasons never hold a personal value.
  */
 @ApplicationScoped
 public class EventValidator {
@@ -25,14 +27,23 @@ public class EventValidator {
     public static final String SCHEMA_ATTRIBUTE = "meterbridgeschema";
     public static final String RECEIVED_ATTRIBUTE = "meterbridgereceived";
 
+    /** Attributes that are never personal; every other (extension) attribute is tokenized. */
+    static final Set<String> PLAIN_ATTRIBUTES = Set.of("specversion", "id", "source", "type", "subject", "time",
+            "datacontenttype", "dataschema", "data", "data_base64", "traceparent", "tracestate");
+    /** Shorter originals are not scrubbed from reasons: they would mangle the text and identify nobody. */
+    private static final int SCRUB_MIN_LENGTH = 3;
+
     private final EventSchemas schemas;
     private final Tokenizer tokenizer;
     private final com.fasterxml.jackson.databind.ObjectMapper mapper;
+    private final SourceRegistry sources;
 
-    public EventValidator(EventSchemas schemas, Tokenizer tokenizer, com.fasterxml.jackson.databind.ObjectMapper mapper) {
+    public EventValidator(EventSchemas schemas, Tokenizer tokenizer, com.fasterxml.jackson.databind.ObjectMapper mapper,
+            SourceRegistry sources) {
         this.schemas = schemas;
         this.tokenizer = tokenizer;
         this.mapper = mapper;
+        this.sources = sources;
     }
 
     /** An event that passed: tokenized, its time settled, its schema version recorded. */
@@ -52,6 +63,10 @@ public class EventValidator {
     public record Invalid(RejectedEvent event) implements Outcome {
     }
 
+    /** An event after tokenization, with the original values that were replaced (scrubbed from reasons). */
+    record Protected(JsonNode event, Set<String> originals) {
+    }
+
     /**
      * Validates, then tokenizes the event IN PLACE: the parsed tree belongs to this submission only, and copying every
      * event was a tenth of the hot path's allocations.
@@ -59,9 +74,12 @@ public class EventValidator {
      * @param receivedAtText the submission's receipt time, formatted once per submission
      */
     public Outcome validate(JsonNode node, int index, String signingSource, Instant receivedAt, String receivedAtText) {
+        SourceRegistry.Source registration = sources.source(signingSource);
+        // Without a registration (deactivated meanwhile) nothing says the subject is not personal.
+        boolean personalSubject = registration == null || registration.subjectsPersonal();
         if (!node.isObject()) {
             return reject(null, null, "event", "event[" + index + "]: expected a JSON object",
-                    node.isContainerNode() || node.isTextual() ? tokenizeStrings(node) : node);
+                    node.isContainerNode() || node.isTextual() ? strings(node) : new Protected(node, Set.of()));
         }
         ObjectNode event = (ObjectNode) node;
         String id = text(event, "id");
@@ -70,21 +88,30 @@ public class EventValidator {
             String value = text(event, attribute);
             if (value == null || value.isEmpty()) {
                 String problem = event.has(attribute) ? "must be a non-empty string" : "required attribute is missing";
-                return reject(source, id, "missing_attribute", attribute + ": " + problem, tokenizeAll(event));
+                return reject(source, id, "missing_attribute", attribute + ": " + problem, protect(event, null, personalSubject));
             }
         }
         if (!"1.0".equals(text(event, "specversion"))) {
             return reject(source, id, "specversion",
-                    "specversion: must be \"1.0\", got \"" + text(event, "specversion") + "\"", tokenizeAll(event));
+                    "specversion: must be \"1.0\", got \"" + text(event, "specversion") + "\"", protect(event, null, personalSubject));
         }
         if (!source.equals(signingSource)) {
             return reject(source, id, "source_mismatch",
-                    "source: '" + source + "' is not the signing source '" + signingSource + "'", tokenizeAll(event));
+                    "source: '" + source + "' is not the signing source '" + signingSource + "'", protect(event, null, personalSubject));
         }
         String type = text(event, "type");
+        if (registration != null && !registration.allowsType(type)) {
+            return reject(source, id, "not_registered", "type: source '" + source
+                    + "' is not registered for event type '" + type + "'", protect(event, null, personalSubject));
+        }
+        if (registration == null || !registration.allowsTenant(text(event, "subject"))) {
+            // A subject that is no tenant of the source may be anything, a person too: neither named nor kept in clear.
+            return reject(source, id, "not_registered", "subject: source '" + source
+                    + "' is not registered for this tenant", protect(event, null, true));
+        }
         EventSchemas.Resolution resolution = schemas.resolve(type, text(event, "dataschema"));
         if (resolution.schema() == null) {
-            return reject(source, id, "schema_unknown", resolution.failure(), tokenizeAll(event));
+            return reject(source, id, "schema_unknown", resolution.failure(), protect(event, null, personalSubject));
         }
         EventSchemas.EventSchema schema = resolution.schema();
         Instant time;
@@ -99,7 +126,7 @@ public class EventValidator {
                 time = Instant.parse(timeNode.asText()); // RFC 3339: an offset is required, any offset is taken
             } catch (DateTimeParseException e) {
                 return reject(source, id, "time", "time: '" + timeNode.asText()
-                        + "' is not an RFC 3339 timestamp (e.g. 2026-11-24T10:15:00Z)", tokenize(event, schema));
+                        + "' is not an RFC 3339 timestamp (e.g. 2026-11-24T10:15:00Z)", protect(event, schema.shape(), personalSubject));
             }
         }
         // Validate the producer's original values first: tokens would not satisfy a schema's formats.
@@ -107,7 +134,11 @@ public class EventValidator {
         if (data == null || !data.isObject()) {
             String problem = data == null ? "required, must be a JSON object" : "must be a JSON object, got "
                     + data.getNodeType().name().toLowerCase();
-            return reject(source, id, "data", "data: " + problem, tokenize(event, schema));
+            return reject(source, id, "data", "data: " + problem, protect(event, schema.shape(), personalSubject));
+        }
+        if (schema.refusesUndeclared() && hasUndeclared(data, schema.shape())) {
+            return reject(source, id, "undeclared", "data: has fields that schema " + schema.ref()
+                    + " does not declare (it refuses undeclared fields)", protect(event, schema.shape(), personalSubject));
         }
         Set<ValidationMessage> errors = schema.validator().validate(data);
         if (!errors.isEmpty()) {
@@ -115,14 +146,14 @@ public class EventValidator {
                     .sorted(Comparator.comparing(m -> m.getInstanceLocation().toString()))
                     .map(EventValidator::describe)
                     .collect(Collectors.joining("; "));
-            return reject(source, id, "schema", detail + " (schema " + schema.ref() + ")", tokenize(event, schema));
+            return reject(source, id, "schema", detail + " (schema " + schema.ref() + ")", protect(event, schema.shape(), personalSubject));
         }
-        ObjectNode tokenized = tokenize(event, schema);
-        tokenized.put("time", timeNode != null && timeNode.isTextual() && timeNode.asText().endsWith("Z")
+        protect(event, schema.shape(), personalSubject);
+        event.put("time", timeNode != null && timeNode.isTextual() && timeNode.asText().endsWith("Z")
                 ? timeNode.asText() : time.toString());
-        tokenized.put(SCHEMA_ATTRIBUTE, schema.ref());
-        tokenized.put(RECEIVED_ATTRIBUTE, receivedAtText);
-        return new Valid(new ValidEvent(source, id, text(event, "subject"), time, schema.ref(), tokenized));
+        event.put(SCHEMA_ATTRIBUTE, schema.ref());
+        event.put(RECEIVED_ATTRIBUTE, receivedAtText);
+        return new Valid(new ValidEvent(source, id, text(event, "subject"), time, schema.ref(), event));
     }
 
     /** "data.count: must have a minimum value of 1": the field's path inside the event, then the problem. */
@@ -145,8 +176,20 @@ public class EventValidator {
         return path + ": " + (error == null ? message.getMessage() : error);
     }
 
-    private static Invalid reject(String source, String id, String code, String detail, JsonNode event) {
-        return new Invalid(new RejectedEvent(source, id, RejectionReason.of(code, detail), event));
+    /** The reason never holds a personal value: every original the tokenizer replaced is scrubbed from it. */
+    private static Invalid reject(String source, String id, String code, String detail, Protected event) {
+        return new Invalid(new RejectedEvent(source, id, RejectionReason.of(code, scrub(detail, event.originals())),
+                event.event()));
+    }
+
+    static String scrub(String detail, Set<String> originals) {
+        String scrubbed = detail;
+        List<String> longestFirst = originals.stream().filter(o -> o.length() >= SCRUB_MIN_LENGTH)
+                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        for (String original : longestFirst) {
+            scrubbed = scrubbed.replace(original, "<personal value>");
+        }
+        return scrubbed;
     }
 
     private static String text(ObjectNode event, String attribute) {
@@ -154,81 +197,112 @@ public class EventValidator {
         return value != null && value.isTextual() ? value.asText() : null;
     }
 
-    /** Tokenizes the fields the schema marks personal, in place on the copy. */
-    private ObjectNode tokenize(ObjectNode event, EventSchemas.EventSchema schema) {
-        JsonNode data = event.get("data");
-        if (data != null && !data.isObject()) {
-            event.set("data", tokenizeStrings(data)); // not the shape the schema describes: trust no field of it
-        } else if (data != null) {
-            for (List<String> path : schema.personalPaths()) {
-                tokenizePath(data, path, 0);
+    /**
+     * Tokenizes in place what may be personal: the subject when the source declares its subjects personal, every
+     * extension attribute, and in {@code data} the fields the type's schemas mark personal plus every string no schema
+     * declares. Without a shape (type unknown) every string of {@code data} is tokenized (numbers and booleans stay,
+     * to keep a dead letter useful for diagnosis).
+     */
+    private Protected protect(ObjectNode event, DataShape shape, boolean personalSubject) {
+        Set<String> originals = new HashSet<>();
+        event.fields().forEachRemaining(field -> {
+            String name = field.getKey();
+            if (name.equals("data")) {
+                field.setValue(shape == null || !field.getValue().isObject() ? tokenizeStrings(field.getValue(), originals)
+                        : protectData(field.getValue(), shape, originals));
+            } else if ((name.equals("subject") && personalSubject) || !PLAIN_ATTRIBUTES.contains(name)) {
+                field.setValue(tokenizeValue(field.getValue(), originals));
             }
-        }
-        return event;
+        });
+        return new Protected(event, originals);
     }
 
-    private void tokenizePath(JsonNode node, List<String> path, int depth) {
-        String step = path.get(depth);
-        boolean last = depth == path.size() - 1;
-        if (step.equals("*") && node instanceof ArrayNode array) {
+    private JsonNode protectData(JsonNode value, DataShape shape, Set<String> originals) {
+        if (shape == null) {
+            return tokenizeStrings(value, originals); // no schema declares this location
+        }
+        if (shape.personal()) {
+            return tokenizeValue(value, originals);
+        }
+        if (value instanceof ObjectNode object) {
+            object.fields().forEachRemaining(field ->
+                    field.setValue(protectData(field.getValue(), shape.property(field.getKey()), originals)));
+        } else if (value instanceof ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {
-                if (last) {
-                    array.set(i, tokenizeValue(array.get(i)));
-                } else {
-                    tokenizePath(array.get(i), path, depth + 1);
+                array.set(i, protectData(array.get(i), shape.items(), originals));
+            }
+        }
+        return value; // a declared, non-personal value stays as sent
+    }
+
+    private static boolean hasUndeclared(JsonNode value, DataShape shape) {
+        if (shape == null) {
+            return true;
+        }
+        if (shape.personal()) {
+            return false;
+        }
+        if (value instanceof ObjectNode object) {
+            for (var fields = object.fields(); fields.hasNext();) {
+                var field = fields.next();
+                if (hasUndeclared(field.getValue(), shape.property(field.getKey()))) {
+                    return true;
                 }
             }
-        } else if (node instanceof ObjectNode object && object.has(step)) {
-            if (last) {
-                object.set(step, tokenizeValue(object.get(step)));
-            } else {
-                tokenizePath(object.get(step), path, depth + 1);
+        } else if (value instanceof ArrayNode array) {
+            for (JsonNode item : array) {
+                if (hasUndeclared(item, shape.items())) {
+                    return true;
+                }
             }
         }
+        return false;
     }
 
-    /**
-     * An event whose schema is unknown may carry personal data anywhere in {@code data}: every string there becomes
-     * a token, numbers and booleans stay (they keep a dead letter useful for diagnosis).
-     */
-    private ObjectNode tokenizeAll(ObjectNode event) {
-        JsonNode data = event.get("data");
-        if (data != null) {
-            event.set("data", tokenizeStrings(data));
-        }
-        return event;
+    private Protected strings(JsonNode node) {
+        Set<String> originals = new HashSet<>();
+        return new Protected(tokenizeStrings(node, originals), originals);
     }
 
-    private JsonNode tokenizeStrings(JsonNode node) {
+    private JsonNode tokenizeStrings(JsonNode node, Set<String> originals) {
         if (node.isTextual()) {
-            return new TextNode(tokenizer.token(node.asText()));
+            return token(node.asText(), originals);
         }
         if (node instanceof ObjectNode object) {
-            object.fields().forEachRemaining(field -> field.setValue(tokenizeStrings(field.getValue())));
+            object.fields().forEachRemaining(field -> field.setValue(tokenizeStrings(field.getValue(), originals)));
         } else if (node instanceof ArrayNode array) {
             for (int i = 0; i < array.size(); i++) {
-                array.set(i, tokenizeStrings(array.get(i)));
+                array.set(i, tokenizeStrings(array.get(i), originals));
             }
         }
         return node;
     }
 
     /** A personal value of any JSON type becomes a token of its text; containers are tokenized leaf by leaf. */
-    private JsonNode tokenizeValue(JsonNode value) {
+    private JsonNode tokenizeValue(JsonNode value, Set<String> originals) {
         if (value == null || value.isNull()) {
             return value;
         }
         if (value.isContainerNode()) {
-            return tokenizeStrings(value);
+            return tokenizeStrings(value, originals);
         }
-        return new TextNode(tokenizer.token(value.asText()));
+        return token(value.asText(), originals);
+    }
+
+    private TextNode token(String value, Set<String> originals) {
+        String token = tokenizer.token(value);
+        if (!token.equals(value)) {
+            originals.add(value);
+        }
+        return new TextNode(token);
     }
 
     /**
-     * A body turned away whole (bad signature, over a limit): parsed if it can be, with every string in each event's
-     * {@code data} tokenized; null when it is not JSON (then only its digest is kept).
+     * A body turned away whole (bad signature, over a limit): parsed if it can be, each event tokenized as if its
+     * type were unknown (every string of {@code data}, every extension attribute, and the subject unless the signing
+     * source is known not to have personal subjects); null when it is not JSON (then only its digest is kept).
      */
-    public JsonNode tokenizedCopy(byte[] body) {
+    public JsonNode tokenizedCopy(byte[] body, String signingSource) {
         JsonNode root;
         try {
             root = mapper.readTree(body);
@@ -238,12 +312,14 @@ public class EventValidator {
         if (root == null) {
             return null;
         }
+        SourceRegistry.Source registration = sources.source(signingSource);
+        boolean personalSubject = registration == null || registration.subjectsPersonal();
         ArrayNode events = root.isArray() ? (ArrayNode) root : mapper.createArrayNode().add(root);
         for (int i = 0; i < events.size(); i++) {
             if (events.get(i) instanceof ObjectNode object) {
-                tokenizeAll(object);
+                protect(object, null, personalSubject);
             } else {
-                events.set(i, tokenizeStrings(events.get(i)));
+                events.set(i, tokenizeStrings(events.get(i), new HashSet<>()));
             }
         }
         return events;

@@ -2,7 +2,10 @@ package io.meterbridge.ingest;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meterbridge.ingest.SourceRegistry.Source;
 import io.meterbridge.ingest.Submission.Channel;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -10,8 +13,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * The front door of {@code POST /api/v1/events}: authenticates the signature first (an unauthenticated request
- * writes nothing), then checks content type, size and JSON, and hands the parsed events on as a submission.
+ * The front door of {@code POST /api/v1/events}: the size limit first (before any HMAC is computed), then the
+ * producer's credentials (an unauthenticated request writes nothing), then content type and JSON; the parsed events go
+ * on as a submission. Structured mode (the body is the event or a batch) and binary mode ({@code ce-*} headers, the
+ * body is the data) both arrive here.
  */
 @Named("httpIngestGate")
 @ApplicationScoped
@@ -23,10 +28,12 @@ public class HttpIngestGate {
 
     private final SignedSourceResolver resolver;
     private final EventBodyParser parser;
+    private final ObjectMapper mapper;
 
-    public HttpIngestGate(SignedSourceResolver resolver, EventBodyParser parser) {
+    public HttpIngestGate(SignedSourceResolver resolver, EventBodyParser parser, ObjectMapper mapper) {
         this.resolver = resolver;
         this.parser = parser;
+        this.mapper = mapper;
     }
 
     public List<Submission> admit(Exchange exchange) {
@@ -41,10 +48,22 @@ public class HttpIngestGate {
         if (body == null) {
             body = new byte[0];
         }
-        String source = resolver.signingSource(in.getHeader(SignatureVerifier.HEADER, String.class),
-                in.getHeader(SignedSourceResolver.SOURCE_HEADER, String.class), body, receivedAt);
-        exchange.setProperty(SIGNING_SOURCE, source);
-        String mediaType = parser.mediaType(in.getHeader(Exchange.CONTENT_TYPE, String.class));
-        return List.of(Submission.admitted(Channel.HTTP, source, parser.parse(body, mediaType), receivedAt));
+        parser.checkSizeBeforeAuthentication(body.length);
+        Map<String, String> binary = CloudEventsBinding.attributes(in.getHeaders(), CloudEventsBinding.HTTP_PREFIX);
+        String named = in.getHeader(SignedSourceResolver.SOURCE_HEADER, String.class);
+        if (named == null && !binary.isEmpty()) {
+            named = binary.get("source");
+        }
+        Source source = resolver.authenticate(in.getHeader(SignedSourceResolver.AUTHORIZATION_HEADER, String.class),
+                in.getHeader(SignatureVerifier.HEADER, String.class), named,
+                binary.isEmpty() ? body : CloudEventsBinding.signedPayload(binary, body), receivedAt);
+        exchange.setProperty(SIGNING_SOURCE, source.id());
+        String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (!binary.isEmpty()) {
+            return List.of(Submission.admitted(Channel.HTTP, source.id(),
+                    List.of(CloudEventsBinding.event(mapper, binary, contentType, body)), receivedAt));
+        }
+        return List.of(Submission.admitted(Channel.HTTP, source.id(), parser.parse(body, parser.mediaType(contentType)),
+                receivedAt));
     }
 }

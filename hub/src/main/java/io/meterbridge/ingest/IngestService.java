@@ -265,7 +265,7 @@ public class IngestService {
             record.put("bodyBytes", body.length);
             record.put("bodySha256", sha256(body));
             // An oversized body would not fit in a Kafka record: its digest identifies it to the producer.
-            JsonNode tokenized = submission.rejection().code().startsWith("too_") ? null : validator.tokenizedCopy(body);
+            JsonNode tokenized = submission.rejection().code().startsWith("too_") ? null : validator.tokenizedCopy(body, submission.signingSource());
             if (tokenized != null) {
                 record.set("events", tokenized);
             }

@@ -4,6 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.meterbridge.ingest.Submission.Channel;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,10 +26,12 @@ public class KafkaIngestGate {
 
     private final SignedSourceResolver resolver;
     private final EventBodyParser parser;
+    private final ObjectMapper mapper;
 
-    public KafkaIngestGate(SignedSourceResolver resolver, EventBodyParser parser) {
+    public KafkaIngestGate(SignedSourceResolver resolver, EventBodyParser parser, ObjectMapper mapper) {
         this.resolver = resolver;
         this.parser = parser;
+        this.mapper = mapper;
     }
 
     /** One submission per polled record, in offset order. */
@@ -48,9 +53,22 @@ public class KafkaIngestGate {
         Instant reference = timestamp == null ? receivedAt : Instant.ofEpochMilli(timestamp);
         String source = null;
         try {
-            source = resolver.signingSource(header(record, SignatureVerifier.HEADER),
-                    header(record, SignedSourceResolver.SOURCE_HEADER), body, reference);
+            parser.checkSizeBeforeAuthentication(body.length);
+            // Kafka binding of CloudEvents: binary mode puts the attributes in ce_* record headers.
+            Map<String, String> binary = CloudEventsBinding.attributes(record.getHeaders(), CloudEventsBinding.KAFKA_PREFIX);
+            String named = header(record, SignedSourceResolver.SOURCE_HEADER);
+            if (named == null && !binary.isEmpty()) {
+                named = binary.get("source");
+            }
+            source = resolver.authenticate(header(record, SignedSourceResolver.AUTHORIZATION_HEADER),
+                    header(record, SignatureVerifier.HEADER), named,
+                    binary.isEmpty() ? body : CloudEventsBinding.signedPayload(binary, body), reference).id();
             String contentType = header(record, "content-type");
+            if (!binary.isEmpty()) {
+                return Submission.admitted(Channel.KAFKA, source,
+                        List.of(CloudEventsBinding.event(mapper, binary, contentType == null ? EventBodyParser.JSON : contentType, body)),
+                        receivedAt);
+            }
             String mediaType = parser.mediaType(contentType == null ? EventBodyParser.JSON : contentType);
             return Submission.admitted(Channel.KAFKA, source, parser.parse(body, mediaType), receivedAt);
         } catch (RequestRejectedException rejection) {

@@ -24,7 +24,8 @@ public class EventProducer {
 
     private final KafkaProducer<String, byte[]> producer;
 
-    public EventProducer(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, HubConfig config) {
+    public EventProducer(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, HubConfig config,
+            io.meterbridge.platform.KafkaSecurity kafkaSecurity) {
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -35,6 +36,7 @@ public class EventProducer {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(config.ingest().producerMaxBlockMs()));
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, config.ingest().producerCompression());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "meterbridge-ingest");
+        props.putAll(kafkaSecurity.clientProperties());
         producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 

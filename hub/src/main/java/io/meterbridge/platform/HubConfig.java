@@ -117,6 +117,14 @@ public interface HubConfig {
         @WithDefault("none")
         String producerCompression();
 
+        /**
+         * A signed request without {@code Meterbridge-Source} makes the hub try each active source's secrets: allowed
+         * only while there are at most this many sources with secrets, so an unnamed request costs a bounded number of
+         * HMACs. Above it, such requests are refused (401) and must name their source.
+         */
+        @WithDefault("8")
+        int maxUnnamedSources();
+
         /** Consumer group of the raw-topic ingestion route. */
         @WithDefault("meterbridge-ingest")
         String rawConsumerGroup();
@@ -150,8 +158,19 @@ public interface HubConfig {
     }
 
     interface Pii {
-        /** Secret key of the keyed tokens that replace personal fields. */
+        /** Secret key of the keyed tokens that replace personal fields (the current key). */
         String tokenKey();
+
+        /** Id of the current key, written into every token ({@code tok_<kid>_...}): lower-case letters and digits. */
+        @WithDefault("k1")
+        String keyId();
+
+        /** Keys rotated out, by key id: no new token uses them, the data owner's look-ups still do. */
+        java.util.Map<String, String> previousKeys();
+
+        /** Refuse to start with a short (under 32 bytes) or the default-run key: on in prod. */
+        @WithDefault("false")
+        boolean requireStrongKey();
     }
 
     interface Sources {

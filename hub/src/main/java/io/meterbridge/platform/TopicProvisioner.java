@@ -36,8 +36,11 @@ public class TopicProvisioner implements OnCamelContextStarting {
     private final Config config;
     private final String bootstrapServers;
 
+    private final KafkaSecurity kafkaSecurity;
+
     public TopicProvisioner(HubConfig hub, Config config,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, KafkaSecurity kafkaSecurity) {
+        this.kafkaSecurity = kafkaSecurity;
         this.topics = hub.topics();
         this.config = config;
         this.bootstrapServers = bootstrapServers;
@@ -68,6 +71,7 @@ public class TopicProvisioner implements OnCamelContextStarting {
         List<NewTopic> wanted = wanted();
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(kafkaSecurity.clientProperties());
         try (Admin admin = Admin.create(props)) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
             List<NewTopic> missing = wanted.stream().filter(t -> !existing.contains(t.name())).toList();

@@ -51,7 +51,7 @@ class OpenApiSchemasTest {
         });
         System.out.printf("OpenAPI: %d finance and admin endpoints, %d with a typed schema, untyped: %s%n",
                 typed.size(), typed.size() - untyped.size(), untyped);
-        assertThat(typed).hasSize(20);
+        assertThat(typed).as("the 20 finance and admin endpoints of issue 10, and those added since").hasSizeGreaterThanOrEqualTo(20);
         assertThat(untyped).as("endpoints without a typed response schema").isEmpty();
         List<String> floats = new ArrayList<>();
         openApi.path("components").path("schemas").fields().forEachRemaining(s -> s.getValue().path("properties")

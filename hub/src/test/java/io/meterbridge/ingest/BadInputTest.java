@@ -129,13 +129,18 @@ class BadInputTest {
     }
 
     @Test
-    void aBodyOverTheSizeLimitIs413AndDeadLettered() throws Exception {
+    void aBodyOverTheSizeLimitIs413BeforeAnySignatureIsChecked() throws Exception {
         ObjectNode event = apiRequest(uniqueId("big"), 1, "u");
         ((ObjectNode) event.get("data")).put("padding", "x".repeat(210_000));
         byte[] body = bytes(batch(event));
         post(body, BATCH, signature(body)).then().statusCode(413)
                 .body("error", containsString("bytes is over the limit of 200000 bytes"));
-        assertDeadLettered(body, "too_large");
+        // No HMAC was computed over it: an unsigned or forged one gets the same 413, not a 401.
+        post(body, BATCH, null).then().statusCode(413);
+        post(body, BATCH, "t=1,v1=00").then().statusCode(413);
+        // The sender was not authenticated, so nothing is written for it.
+        String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        assertThat(deadLetters(digest)).isEmpty();
     }
 
     @Test
