@@ -29,6 +29,7 @@ import io.meterbridge.platform.EventProducer;
 import io.meterbridge.platform.HubConfig;
 import io.meterbridge.ingest.EventValidator.RejectedEvent;
 import io.meterbridge.ingest.EventValidator.ValidEvent;
+import io.meterbridge.platform.consumer.ConsumerFailures;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -147,7 +148,15 @@ public class IngestService {
         List<Tally> tallies = batch.tallies;
         List<Candidate> candidates = batch.candidates;
         List<DeadLetter> deadLetters = batch.deadLetters;
-        BitSet claimed = claimAndPublish(candidates, deadLetters);
+        BitSet claimed;
+        try {
+            claimed = claimAndPublish(candidates, deadLetters);
+        } catch (Exception e) {
+            if (!ConsumerFailures.isRecordFailure(e)) {
+                throw e;
+            }
+            claimed = claimOneByOne(batch, ConsumerFailures.reason(e));
+        }
 
         for (int c = 0; c < candidates.size(); c++) {
             Candidate candidate = candidates.get(c);
@@ -170,6 +179,47 @@ public class IngestService {
             metrics.deadLettered(submissions.get(deadLetter.submission()).channel(), deadLetter.reasonCode());
         }
         return results;
+    }
+
+    /**
+     * PostgreSQL refused the content of an event the validator let through: each event is claimed on its own, the
+     * refused ones become dead letters with their reason (and are reported as rejected), the others go on. The
+     * batch is never refused whole for one event, and never retried for ever.
+     */
+    private BitSet claimOneByOne(ValidatedBatch batch, String firstReason) throws Exception {
+        List<Candidate> candidates = batch.candidates;
+        List<DeadLetter> refused = new ArrayList<>();
+        BitSet claimed = new BitSet(candidates.size());
+        for (int c = 0; c < candidates.size(); c++) {
+            Candidate candidate = candidates.get(c);
+            try {
+                if (claimAndPublish(List.of(candidate), List.of()).get(0)) {
+                    claimed.set(c);
+                }
+            } catch (Exception e) {
+                if (!ConsumerFailures.isRecordFailure(e)) {
+                    throw e;
+                }
+                Submission submission = batch.submissions.get(candidate.submission());
+                RejectionReason reason = RejectionReason.of("refused_by_storage", ConsumerFailures.reason(e));
+                batch.tallies.get(candidate.submission()).rejected
+                        .add(new SubmissionResult.Rejected(candidate.event().id(), reason.detail()));
+                ObjectNode record = deadLetterHeader(submission, reason);
+                record.put("source", candidate.event().source());
+                record.put("id", candidate.event().id());
+                record.set("event", candidate.event().event());
+                refused.add(new DeadLetter(candidate.submission(), record, submission.signingSource(), reason.code()));
+            }
+        }
+        claimAndPublish(List.of(), concat(batch.deadLetters, refused));
+        batch.deadLetters.addAll(refused);
+        return claimed;
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private BitSet claimAndPublish(List<Candidate> candidates, List<DeadLetter> deadLetters) throws SQLException, JsonProcessingException, InterruptedException,

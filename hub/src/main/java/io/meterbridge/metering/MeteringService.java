@@ -72,6 +72,12 @@ public class MeteringService {
 
     /** What a batch became: lines to record and events to quarantine. */
     public record Enriched(List<Line> lines, List<Quarantine> quarantined, List<MeteredEvent> events, long version) {
+
+        /** The part of the batch that is this one event (the same instance), for recording it on its own. */
+        public Enriched only(MeteredEvent event) {
+            return new Enriched(lines.stream().filter(l -> l.event() == event).toList(),
+                    quarantined.stream().filter(q -> q.event() == event).toList(), List.of(event), version);
+        }
     }
 
     public record Outcome(int events, int metered, int duplicates, int quarantined, int late) {

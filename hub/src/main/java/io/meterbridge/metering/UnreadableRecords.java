@@ -3,6 +3,7 @@ package io.meterbridge.metering;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 
@@ -16,7 +17,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** Dead letters for accepted-topic records the metering route cannot read. */
+/**
+ * Dead letters of the metering route: accepted-topic records it cannot read, and events PostgreSQL refuses. Each
+ * keeps its content (the accepted topic holds only what ingest tokenized; only the hub may write it), so an operator
+ * can see what was refused and send it again.
+ */
 @ApplicationScoped
 public class UnreadableRecords {
 
@@ -41,12 +46,32 @@ public class UnreadableRecords {
         letter.put("partition", record.getMessage().getHeader(KafkaConstants.PARTITION, Integer.class));
         letter.put("offset", record.getMessage().getHeader(KafkaConstants.OFFSET, Long.class));
         letter.put("bodyBytes", value == null ? 0 : value.length);
+        if (value != null) {
+            letter.put("bodyBase64", Base64.getEncoder().encodeToString(value));
+        }
         letter.put("bodySha256", value == null ? null
                 : HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value)));
         letter.put("rejectedAt", Instant.now().toString());
-        ProducerRecord<String, byte[]> out = new ProducerRecord<>(topic, "metering", mapper.writeValueAsBytes(letter));
-        out.headers().add("meterbridge-reason", "unreadable".getBytes(StandardCharsets.UTF_8));
+        send(letter, "metering", "unreadable");
+    }
+
+    /** An event the batch could not record because PostgreSQL refused its content (the batch went on without it). */
+    public void refused(MeteredEvent event, String reason) throws Exception {
+        ObjectNode letter = mapper.createObjectNode();
+        letter.put("reason", "metering: " + reason);
+        letter.put("code", "refused_by_storage");
+        letter.put("channel", "metering");
+        letter.put("source", event.source());
+        letter.put("id", event.id());
+        letter.set("event", event.raw());
+        letter.put("rejectedAt", Instant.now().toString());
+        send(letter, event.source(), "refused_by_storage");
+    }
+
+    private void send(ObjectNode letter, String key, String code) throws Exception {
+        ProducerRecord<String, byte[]> out = new ProducerRecord<>(topic, key, mapper.writeValueAsBytes(letter));
+        out.headers().add("meterbridge-reason", code.getBytes(StandardCharsets.UTF_8));
         producer.send(out).get(30, TimeUnit.SECONDS);
-        registry.counter("meterbridge.metering.events", "outcome", "unreadable").increment();
+        registry.counter("meterbridge.metering.events", "outcome", code).increment();
     }
 }
