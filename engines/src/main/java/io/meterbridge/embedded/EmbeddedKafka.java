@@ -18,11 +18,13 @@ import org.apache.kafka.common.utils.Time;
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
-    private final KafkaRaftServer server;
+    private KafkaRaftServer server;
+    private final KafkaConfig config;
     private final int port;
 
-    private EmbeddedKafka(KafkaRaftServer server, int port) {
+    private EmbeddedKafka(KafkaRaftServer server, KafkaConfig config, int port) {
         this.server = server;
+        this.config = config;
         this.port = port;
     }
 
@@ -56,7 +58,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             KafkaConfig config = KafkaConfig.fromProps(props, false);
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            return new EmbeddedKafka(server, brokerPort);
+            return new EmbeddedKafka(server, config, brokerPort);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -88,8 +90,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         return Map.of("kafka.bootstrap.servers", bootstrapServers());
     }
 
+    /** Stops the broker and starts it again on the same ports and log directory, as a broker restart does. */
+    public synchronized void restart() {
+        close();
+        server = new KafkaRaftServer(config, Time.SYSTEM);
+        server.startup();
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
         server.shutdown();
         server.awaitShutdown();
     }

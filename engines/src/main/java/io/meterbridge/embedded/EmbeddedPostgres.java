@@ -11,10 +11,16 @@ import java.util.Map;
  */
 public final class EmbeddedPostgres implements AutoCloseable {
 
-    private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
+    private io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
+    private final Path dataDir;
+    private final boolean durable;
+    private final int port;
 
-    private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres) {
+    private EmbeddedPostgres(io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres, Path dataDir, boolean durable) {
         this.postgres = postgres;
+        this.dataDir = dataDir;
+        this.durable = durable;
+        this.port = postgres.getPort();
     }
 
     /**
@@ -22,6 +28,11 @@ public final class EmbeddedPostgres implements AutoCloseable {
      * @param durable true for data that must survive a crash (fsync and synchronous commit on)
      */
     public static EmbeddedPostgres start(Path dataDir, int port, boolean durable) throws IOException {
+        return new EmbeddedPostgres(server(dataDir, port, durable), dataDir, durable);
+    }
+
+    private static io.zonky.test.db.postgres.embedded.EmbeddedPostgres server(Path dataDir, int port, boolean durable)
+            throws IOException {
         Path pgData = dataDir.toAbsolutePath();
         Path workDir = pgData.resolveSibling(pgData.getFileName() + "-runtime");
         Files.createDirectories(pgData);
@@ -45,11 +56,26 @@ public final class EmbeddedPostgres implements AutoCloseable {
         if (port > 0) {
             builder.setPort(port);
         }
-        return new EmbeddedPostgres(builder.start());
+        return builder.start();
+    }
+
+    /** Stops the server; clients get "connection refused" until {@link #startAgain()}. */
+    public synchronized void stop() throws IOException {
+        if (postgres != null) {
+            postgres.close();
+            postgres = null;
+        }
+    }
+
+    /** Starts the stopped server again on the same port and data directory. */
+    public synchronized void startAgain() throws IOException {
+        if (postgres == null) {
+            postgres = server(dataDir, port, durable);
+        }
     }
 
     public int port() {
-        return postgres.getPort();
+        return port;
     }
 
     public String jdbcUrl(String database) {
@@ -66,7 +92,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        postgres.close();
+        stop();
     }
 
     /** After a kill -9 the postmaster outlives the hub and holds the data directory; stop it first. */

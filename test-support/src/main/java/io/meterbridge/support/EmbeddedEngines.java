@@ -49,6 +49,20 @@ public class EmbeddedEngines implements QuarkusTestResourceLifecycleManager {
         return httpPort;
     }
 
+    /** Stops the suite's PostgreSQL (an outage: connections refused) until {@link #startPostgres()}. */
+    public static synchronized void stopPostgres() throws java.io.IOException {
+        postgres.stop();
+    }
+
+    public static synchronized void startPostgres() throws java.io.IOException {
+        postgres.startAgain();
+    }
+
+    /** Restarts the suite's Kafka broker (same ports and log directory). */
+    public static synchronized void restartKafka() {
+        kafka.restart();
+    }
+
     /** Idempotent: Quarkus may call stop more than once, and closing the broker twice throws. */
     @Override
     public synchronized void stop() {

@@ -9,21 +9,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
-import org.eclipse.microprofile.health.HealthCheck;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
-import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Whether the durable consumers (metering, ingest-kafka) can write. The route configurations call this on every
  * failed attempt ({@code onExceptionOccurredRef: consumerHealth}); a batch that becomes durable clears it
- * ({@link io.meterbridge.platform.KafkaOffsets#commit}). Readiness is DOWN while any consumer is failing, so
- * Kubernetes stops sending ingest traffic to a hub that cannot make it durable, and UP again by itself.
+ * ({@link io.meterbridge.platform.KafkaOffsets#commit}). {@link ConsumerReadiness} reports it.
  */
-@Readiness
 @Named("consumerHealth")
 @ApplicationScoped
-public class ConsumerHealth implements HealthCheck, Processor {
+public class ConsumerHealth implements Processor {
 
     record Failing(Instant since, String reason, long attempts) {
     }
@@ -46,7 +40,8 @@ public class ConsumerHealth implements HealthCheck, Processor {
     }
 
     public void failed(String consumer, Throwable cause) {
-        String reason = cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        String message = cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        String reason = message.length() > 300 ? message.substring(0, 300) : message;
         failing.merge(consumer, new Failing(Instant.now(), reason, 1),
                 (old, now) -> new Failing(old.since(), now.reason(), old.attempts() + 1));
         registry.counter("meterbridge.consumer.failed.attempts", "consumer", String.valueOf(consumer)).increment();
@@ -62,11 +57,11 @@ public class ConsumerHealth implements HealthCheck, Processor {
         return failing.containsKey(consumer);
     }
 
-    @Override
-    public HealthCheckResponse call() {
-        HealthCheckResponseBuilder response = HealthCheckResponse.named("durable-consumers").status(failing.isEmpty());
-        failing.forEach((consumer, f) -> response.withData(consumer,
+    /** The failing consumers, each with since when, how many attempts and the last reason. */
+    public Map<String, String> failing() {
+        Map<String, String> report = new java.util.TreeMap<>();
+        failing.forEach((consumer, f) -> report.put(consumer,
                 "cannot write since " + f.since() + " (" + f.attempts() + " attempts): " + f.reason()));
-        return response.build();
+        return report;
     }
 }
