@@ -40,6 +40,14 @@ public interface HubConfig {
 
     Quarantine quarantine();
 
+    ConsumerLag consumerLag();
+
+    interface ConsumerLag {
+        /** How often consumer lag and the oldest unmetered event's age are read from the broker. */
+        @WithDefault("15s")
+        Duration interval();
+    }
+
     interface Quarantine {
         /** Period of the timer route that re-tries the metering quarantine (Camel duration: 5m, 30s, ...). */
         @WithDefault("5m")

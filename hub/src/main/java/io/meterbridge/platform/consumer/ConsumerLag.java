@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
+import io.meterbridge.platform.HubConfig;
 import io.meterbridge.platform.KafkaSecurity;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,9 +59,8 @@ public class ConsumerLag {
     private Admin admin;
     private KafkaConsumer<byte[], byte[]> peeker;
 
-    public ConsumerLag(MeterRegistry registry, KafkaSecurity security,
+    public ConsumerLag(MeterRegistry registry, KafkaSecurity security, HubConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
-            @ConfigProperty(name = "hub.consumer-lag.interval", defaultValue = "15s") Duration interval,
             @ConfigProperty(name = "hub.metering.consumer-group") String meteringGroup,
             @ConfigProperty(name = "hub.topics.accepted") String accepted,
             @ConfigProperty(name = "hub.ingest.raw-consumer-group") String rawGroup,
@@ -71,7 +71,7 @@ public class ConsumerLag {
             @ConfigProperty(name = "hub.erp.sync.postings-topic") String postings) {
         this.registry = registry;
         this.meteringGroup = meteringGroup;
-        this.interval = interval;
+        this.interval = config.consumerLag().interval();
         topicOfGroup.put(meteringGroup, accepted);
         topicOfGroup.put(rawGroup, raw);
         topicOfGroup.put(billingGroup, deliveries);
