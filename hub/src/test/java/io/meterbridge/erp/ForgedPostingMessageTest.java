@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 
 import static io.meterbridge.support.BillingFixture.awaitPosted;
 import static io.meterbridge.support.BillingFixture.closedSeptember;
+import static io.meterbridge.support.BillingFixture.deliveredAs;
 import static io.meterbridge.support.BillingFixture.erpCustomer;
 import static io.meterbridge.support.BillingFixture.postingStatus;
 import static io.meterbridge.support.Events.uniqueId;
@@ -72,9 +73,12 @@ class ForgedPostingMessageTest {
     @Test
     void forgedMessagesOnThePostingsTopicCauseNoErpCall() throws Exception {
         String tenant = uniqueId("forged-erp");
-        closedSeptember(tenant, "netsuite");
+        String invoice = deliveredAs(closedSeptember(tenant, "netsuite"));
         String accrual = "mb-accr-contract-" + tenant + "-20260901";
+        // The real flow first, to its end: accrual, invoice (from Stripe's webhook), reversal.
         awaitPosted(accrual);
+        awaitPosted("mb-inv-stripe-" + invoice);
+        awaitPosted(accrual.replace("mb-accr-", "mb-accrrev-"));
 
         SandboxClient netSuite = SandboxClient.netSuite();
         long mark = netSuite.mark();

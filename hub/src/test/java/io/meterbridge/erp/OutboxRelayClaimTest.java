@@ -118,7 +118,14 @@ class OutboxRelayClaimTest {
         assertThat(claims.get(1)).doesNotHaveDuplicates();
         assertThat(Collections.disjoint(first, second)).as("no row claimed by both relays").isTrue();
 
-        // What the threads did not claim, the route claimed and published; erp-sync FAILs it (no connector).
+        // What the threads did not claim, the route claimed and published; erp-sync FAILs it (no connector). Rows
+        // added now that the threads stopped are the route's alone.
+        List<String> late = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            late.add(erp + "-late-" + i);
+        }
+        insert(erp, late);
+        all.addAll(late);
         Set<String> byRoute = new HashSet<>(all);
         byRoute.removeAll(first);
         byRoute.removeAll(second);
