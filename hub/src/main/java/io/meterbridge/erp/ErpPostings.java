@@ -549,7 +549,7 @@ public class ErpPostings {
             update.executeUpdate();
         }
         registry.counter("meterbridge_erp_dead_letters_total", "erp", posting.erpSystem()).increment();
-        LOG.errorf("ERP posting %s to %s failed after its retries: %s", posting.id(), posting.erpSystem(), reason);
+        LOG.errorf("ERP posting %s to %s FAILED (refused, or its attempts are exhausted): %s", posting.id(), posting.erpSystem(), reason);
     }
 
     /**
