@@ -265,13 +265,6 @@ public class BillingDeliveries {
         VendorException vendor = VendorException.find(error);
         String reason = vendor != null ? vendor.getMessage() : String.valueOf(error);
         DeliveryMessage delivery = current(exchange);
-        if (delivery == null) {
-            byte[] body = exchange.getMessage().getBody(byte[].class);
-            LOG.errorf("Unreadable billing delivery sent to %s: %s", topics.billingDeadLetter(), reason);
-            producer.send(new ProducerRecord<>(topics.billingDeadLetter(), null, body)).get(30, TimeUnit.SECONDS);
-            registry.counter("meterbridge_billing_dead_letters_total", "target", "unknown").increment();
-            return;
-        }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement update = connection.prepareStatement(
