@@ -12,6 +12,8 @@ import io.meterbridge.support.EmbeddedEngines;
 import io.meterbridge.support.SandboxClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import org.apache.kafka.common.utils.Utils;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
@@ -33,14 +35,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Delivery driven by the outbox rows: a Stripe outage makes its delivery fail attempt after attempt, each scheduled
- * on the row, while the Kafka consumer goes on; a Chargebee delivery on the same partition of the deliveries topic
- * is delivered in the meantime (with redelivery inside the poll loop it waited until the Stripe one was delivered
- * or dead-lettered). After recovery the Stripe delivery is delivered once.
+ * Delivery driven by the outbox rows: a Stripe outage longer than the test profile's whole old redelivery budget
+ * (12 redeliveries, at most 1 s apart, all of it inside the Kafka poll loop) makes its delivery fail attempt after
+ * attempt, each scheduled on the row, while the Kafka consumer goes on; a Chargebee delivery on the same partition of
+ * the deliveries topic is delivered in the meantime (with redelivery inside the poll loop it waited until the Stripe
+ * one was delivered or dead-lettered). After recovery the Stripe delivery is delivered once. Its own profile gives a
+ * budget of 40 attempts, as a long one costs nothing now that no thread waits for it.
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedEngines.class)
+@TestProfile(OutboxDrivenDeliveryTest.LongRetryBudget.class)
 class OutboxDrivenDeliveryTest {
+
+    public static class LongRetryBudget implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("hub.billing.retry.maximum-redeliveries", "40");
+        }
+    }
+
+    /** The test profile's old budget: 12 redeliveries inside the poll loop, then the dead letter. */
+    private static final int OLD_REDELIVERIES = 12;
 
     private static final String SEP = "2026-09-01T00:00:00Z", OCT = "2026-10-01T00:00:00Z";
 
@@ -85,6 +100,7 @@ class OutboxDrivenDeliveryTest {
 
         SandboxClient stripe = SandboxClient.of("stripe");
         stripe.faults(Map.of("down", true));
+        Instant down = Instant.now();
         long mark = stripe.mark();
         String stripeDelivery = close(stripeTenant, "2026-09-15T00:00:00Z").getString("deliveries[0]");
         await().atMost(Duration.ofSeconds(20)).until(() -> attempts(stripeDelivery) >= 2);
@@ -99,11 +115,16 @@ class OutboxDrivenDeliveryTest {
         assertThat(held.get("status")).as("the Stripe delivery is still being re-attempted").isEqualTo("PENDING");
         assertThat(chargebeeInvoices("cb_" + chargebeeTenant).getList("list")).hasSize(1);
 
-        // The outage goes on; attempts go on, each scheduled on the row, none waiting in the consumer.
-        int before = attempts(stripeDelivery);
-        await().atMost(Duration.ofSeconds(20)).until(() -> attempts(stripeDelivery) >= before + 2);
+        // The outage goes on past the old budget; attempts go on, each scheduled on the row, none waiting in the
+        // consumer, and the delivery is not dead-lettered.
+        await().atMost(Duration.ofSeconds(40)).until(() -> attempts(stripeDelivery) > OLD_REDELIVERIES + 4);
+        assertThat(delivery(stripeDelivery).get("status")).isEqualTo("PENDING");
         assertThat(delivery(stripeDelivery).get("last_error")).asString().isNotBlank();
         stripe.noFaults();
+        Duration outage = Duration.between(down, Instant.now());
+        System.out.printf("Stripe down for %d ms, %s attempts, still PENDING%n", outage.toMillis(),
+                delivery(stripeDelivery).get("attempts"));
+        assertThat(outage).as("longer than the old in-poll budget (about 9.5 s)").isGreaterThan(Duration.ofSeconds(10));
         await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(deliveryStatus(stripeDelivery)));
 
         var invoices = stripeInvoices(customer);
