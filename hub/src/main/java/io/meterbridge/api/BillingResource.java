@@ -100,7 +100,7 @@ public class BillingResource {
     public List<BillingViews.Delivery> deliveries(@QueryParam("status") String status) throws Exception {
         return sqlRows.list("""
                 SELECT id, close_id, report_id, contract_key, target, kind, status, attempts, external_id, last_error,
-                       created_at, published_at, delivered_at
+                       created_at, next_attempt_at, published_at, delivered_at
                 FROM billing_delivery WHERE (?::text IS NULL OR status = ?) ORDER BY created_at DESC LIMIT 500""",
                 BillingViews.Delivery::of, status, status);
     }

@@ -105,13 +105,16 @@ public final class BillingViews {
     @Schema(description = "A billing delivery (outbox row) and its state")
     public record Delivery(String id, Long closeId, Long reportId, String contractKey, String target, String kind,
             @Schema(description = "PENDING, DELIVERED or FAILED") String status, int attempts, String externalId,
-            String lastError, Instant createdAt, Instant publishedAt, Instant deliveredAt) {
+            String lastError, Instant createdAt,
+            @Schema(description = "when a PENDING delivery is (next) due for an attempt") Instant nextAttemptAt,
+            Instant publishedAt, Instant deliveredAt) {
 
         static Delivery of(SqlRows.Row row) throws Exception {
             return new Delivery(row.text("id"), row.numberOrNull("close_id"), row.numberOrNull("report_id"),
                     row.text("contract_key"), row.text("target"), row.text("kind"), row.text("status"),
                     (int) row.number("attempts"), row.text("external_id"), row.text("last_error"),
-                    row.instant("created_at"), row.instant("published_at"), row.instant("delivered_at"));
+                    row.instant("created_at"), row.instant("next_attempt_at"), row.instant("published_at"),
+                    row.instant("delivered_at"));
         }
     }
 

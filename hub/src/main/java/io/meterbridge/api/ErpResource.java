@@ -44,10 +44,14 @@ public class ErpResource {
     @Path("/postings")
     @Operation(summary = "ERP postings (latest first), optionally of one status")
     public List<ErpViews.Posting> postings(@QueryParam("status") String status) throws Exception {
+        // A PENDING posting whose ledger prerequisite has not posted is shown as WAITING (derived, never stored).
         return sqlRows.list("""
-                SELECT id, document_id, close_id, erp_system, kind, status, attempts, erp_id, last_error, created_at,
-                       posted_at, payload
-                FROM erp_posting WHERE (?::text IS NULL OR status = ?) ORDER BY created_at DESC LIMIT 500""",
+                SELECT * FROM (
+                    SELECT id, document_id, close_id, erp_system, kind,
+                           CASE WHEN status = 'PENDING' AND %s THEN 'WAITING' ELSE status END AS status,
+                           attempts, erp_id, last_error, created_at, next_attempt_at, posted_at, payload
+                    FROM erp_posting p) postings
+                WHERE (?::text IS NULL OR status = ?) ORDER BY created_at DESC LIMIT 500""".formatted(ErpPostings.WAITING),
                 ErpViews.Posting::of, status, status);
     }
 

@@ -55,14 +55,17 @@ public final class ErpViews {
     @Schema(description = "An ERP posting (outbox row): the ERP's record as sent, and its state")
     public record Posting(String id, Long documentId, Long closeId, String erpSystem,
             @Schema(description = "INVOICE, CREDIT_MEMO, PAYMENT, ACCRUAL or ACCRUAL_REVERSAL") String kind,
-            @Schema(description = "PENDING, POSTED or FAILED") String status, int attempts, String erpId,
-            String lastError, Instant createdAt, Instant postedAt,
+            @Schema(description = "PENDING, WAITING (pending, its ledger prerequisite has not posted yet), POSTED or FAILED")
+            String status, int attempts, String erpId, String lastError, Instant createdAt,
+            @Schema(description = "when a PENDING posting is (next) due for an attempt") Instant nextAttemptAt,
+            Instant postedAt,
             @Schema(description = "the canonical posting sent to the ERP (amounts as decimal strings)") JsonNode payload) {
 
         static Posting of(SqlRows.Row row) throws Exception {
             return new Posting(row.text("id"), row.numberOrNull("document_id"), row.numberOrNull("close_id"),
                     row.text("erp_system"), row.text("kind"), row.text("status"), (int) row.number("attempts"),
-                    row.text("erp_id"), row.text("last_error"), row.instant("created_at"), row.instant("posted_at"),
+                    row.text("erp_id"), row.text("last_error"), row.instant("created_at"),
+                    row.instant("next_attempt_at"), row.instant("posted_at"),
                     row.json("payload"));
         }
     }

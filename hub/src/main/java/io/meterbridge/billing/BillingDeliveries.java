@@ -1,13 +1,12 @@
 package io.meterbridge.billing;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Future;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
@@ -16,7 +15,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.meterbridge.billing.connector.RejectedByVendorException;
 import io.meterbridge.billing.connector.VendorException;
+import io.meterbridge.platform.RetrySchedule;
 import io.meterbridge.platform.HubConfig;
 import io.meterbridge.platform.EventProducer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,13 +25,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.logging.Logger;
 
 /**
- * The billing_delivery outbox and its life cycle: published to Kafka after period close commits, received by
- * billing-sync, marked delivered with the platform's document id, or dead-lettered with an exception record that
- * finance can list and replay.
+ * The billing_delivery outbox and its life cycle: claimed and published (its id only) by the relay after period close
+ * commits, attempted once per publication by billing-sync, marked delivered with the platform's document id,
+ * scheduled again on the row after a retryable failure, or dead-lettered with an exception record that finance can
+ * list and replay.
  */
 @Named("billingDeliveries")
 @ApplicationScoped
@@ -38,6 +39,10 @@ public class BillingDeliveries {
 
     private static final Logger LOG = Logger.getLogger(BillingDeliveries.class);
     public static final String DELIVERY = "billingDelivery";
+    static final String ATTEMPTS = "billingDeliveryAttempts";
+    static final String CLAIMED = "claimedBillingDeliveries";
+    static final String ACCEPTED = "deliveryAccepted";
+    static final String EXHAUSTED = "deliveryExhausted";
 
     private final DataSource dataSource;
     private final EventProducer producer;
@@ -45,6 +50,7 @@ public class BillingDeliveries {
     private final HubConfig.Topics topics;
     private final BillingConfig config;
     private final MeterRegistry registry;
+    private final RetrySchedule schedule;
 
     public BillingDeliveries(DataSource dataSource, EventProducer producer, ObjectMapper mapper, HubConfig hub,
             BillingConfig config, MeterRegistry registry) {
@@ -54,67 +60,185 @@ public class BillingDeliveries {
         this.topics = hub.topics();
         this.config = config;
         this.registry = registry;
+        BillingConfig.Retry retry = config.retry();
+        this.schedule = new RetrySchedule(retry.maximumRedeliveries(), java.time.Duration.ofMillis(retry.initialDelayMs()),
+                java.time.Duration.ofMillis(retry.maximumDelayMs()));
     }
 
     static DeliveryMessage current(Exchange exchange) {
         return exchange.getProperty(DELIVERY, DeliveryMessage.class);
     }
 
-    /**
-     * Publishes deliveries not published yet (and, as a safety net, published ones still undelivered after
-     * hub.billing.republish-after). Marked published only after Kafka acknowledged them.
-     */
-    public int publishPending() throws Exception {
-        List<DeliveryMessage> pending = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement("""
-                SELECT d.id, d.target, d.kind, d.contract_key, d.payload::text FROM billing_delivery d
-                WHERE d.status = 'PENDING'
-                  AND (d.published_at IS NULL OR d.published_at < now() - make_interval(secs => ?))
-                ORDER BY d.created_at LIMIT 500""")) {
-            select.setLong(1, config.republishAfter().toSeconds());
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    pending.add(new DeliveryMessage(rows.getString(1), rows.getString(2), rows.getString(3),
-                            rows.getString(4), mapper.readTree(rows.getString(5))));
-                }
-            }
-        }
-        if (pending.isEmpty()) {
-            return 0;
-        }
-        List<Future<RecordMetadata>> acks = new ArrayList<>();
-        for (DeliveryMessage delivery : pending) {
-            acks.add(producer.send(new ProducerRecord<>(topics.billingDeliveries(), delivery.contractKey(),
-                    mapper.writeValueAsBytes(delivery))));
-        }
-        for (Future<RecordMetadata> ack : acks) {
-            ack.get(30, TimeUnit.SECONDS);
-        }
-        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
-                "UPDATE billing_delivery SET published_at = now() WHERE id = ANY(?)")) {
-            update.setArray(1, connection.createArrayOf("text", pending.stream().map(DeliveryMessage::id).toArray()));
-            update.executeUpdate();
-        }
-        registry.counter("meterbridge_billing_deliveries_published_total").increment(pending.size());
-        return pending.size();
+    /** A delivery claimed by the relay: its id (the whole Kafka message) and its partition key. */
+    public record Claim(String id, String key) {
     }
 
     /**
-     * Reads a delivery off the topic; an already delivered one (a re-publish, a replay of a delivered document) is
-     * flagged so the idempotent-consumer filter skips it.
+     * The relay's claim (route billing-outbox): up to 500 due PENDING deliveries, locked with FOR UPDATE SKIP LOCKED
+     * and marked published in one short transaction, so a concurrent relay (another replica) skips them and, once
+     * this commits, no longer finds them due. Due: never published, or its next attempt is due and it was not
+     * published since it was scheduled, or published more than hub.billing.republish-after ago and still pending
+     * (the message was lost, or the hub died mid-attempt).
      */
-    public void receive(Exchange exchange) throws Exception {
-        byte[] body = exchange.getMessage().getBody(byte[].class);
-        DeliveryMessage delivery = mapper.readValue(new String(body, StandardCharsets.UTF_8), DeliveryMessage.class);
-        exchange.setProperty(DELIVERY, delivery);
-        exchange.getMessage().setHeader("deliveryKind", delivery.kind());
-        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
-                "UPDATE billing_delivery SET attempts = attempts + 1 WHERE id = ? RETURNING status")) {
-            update.setString(1, delivery.id());
+    public List<Claim> claim() throws SQLException {
+        List<Claim> claimed = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement("""
+                WITH due AS (
+                    SELECT id FROM billing_delivery
+                    WHERE status = 'PENDING' AND next_attempt_at <= now()
+                      AND (published_at IS NULL OR published_at < next_attempt_at
+                           OR published_at < now() - make_interval(secs => ?))
+                    ORDER BY next_attempt_at LIMIT 500
+                    FOR UPDATE SKIP LOCKED)
+                UPDATE billing_delivery d SET published_at = now(), published_count = d.published_count + 1
+                FROM due WHERE d.id = due.id
+                RETURNING d.id, d.contract_key""")) {
+            update.setLong(1, config.republishAfter().toSeconds());
             try (ResultSet rows = update.executeQuery()) {
-                exchange.getMessage().setHeader("alreadyDelivered", rows.next() && rows.getString(1).equals("DELIVERED"));
+                while (rows.next()) {
+                    claimed.add(new Claim(rows.getString(1), rows.getString(2)));
+                }
             }
         }
+        return claimed;
+    }
+
+    /**
+     * The relay's step before publishing: the claimed deliveries as {id, key, message} maps (the message is only
+     * {"id": ...}; the row is what is sent). Their ids stay on the exchange so a failed publish can release them.
+     */
+    public List<Map<String, String>> claimDue(Exchange exchange) throws Exception {
+        List<Claim> claimed = claim();
+        exchange.setProperty(CLAIMED, claimed.stream().map(Claim::id).toList());
+        List<Map<String, String>> messages = new ArrayList<>();
+        for (Claim claim : claimed) {
+            messages.add(Map.of("id", claim.id(), "key", claim.key(),
+                    "message", mapper.writeValueAsString(Map.of("id", claim.id()))));
+        }
+        if (!claimed.isEmpty()) {
+            registry.counter("meterbridge_billing_deliveries_published_total").increment(claimed.size());
+        }
+        return messages;
+    }
+
+    /** Publishing failed (Kafka down): the claimed deliveries are due again at the next tick. */
+    @SuppressWarnings("unchecked")
+    public void releaseClaims(Exchange exchange) throws SQLException {
+        List<String> ids = exchange.getProperty(CLAIMED, List.class);
+        if (ids == null || ids.isEmpty()) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
+                "UPDATE billing_delivery SET published_at = NULL WHERE id = ANY(?) AND status = 'PENDING'")) {
+            update.setArray(1, connection.createArrayOf("text", ids.toArray()));
+            update.executeUpdate();
+        }
+        LOG.warnf("Publishing %d billing deliveries failed; they are published again at the next tick", ids.size());
+    }
+
+    /**
+     * Reads a message off the deliveries topic. Only its {@code id} is read: the delivery sent is the database row,
+     * never the message's content. A message allows one attempt of a PENDING delivery published since its last
+     * attempt; anything else (an unknown id, a delivered or dead-lettered delivery, a second message for the same
+     * publication, a message that is not ours) is logged, counted and makes no call.
+     */
+    public void receive(Exchange exchange) throws Exception {
+        String id = messageId(exchange.getMessage().getBody(byte[].class));
+        exchange.getMessage().setHeader(ACCEPTED, false);
+        if (id == null) {
+            ignored("unreadable", null);
+            return;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement update = connection.prepareStatement("""
+                    UPDATE billing_delivery SET attempts = attempts + 1, last_attempt_at = now()
+                    WHERE id = ? AND status = 'PENDING' AND published_at IS NOT NULL
+                      AND (last_attempt_at IS NULL OR last_attempt_at < published_at)
+                    RETURNING id, target, kind, contract_key, payload::text, attempts""")) {
+                update.setString(1, id);
+                try (ResultSet rows = update.executeQuery()) {
+                    if (rows.next()) {
+                        DeliveryMessage delivery = new DeliveryMessage(rows.getString(1), rows.getString(2),
+                                rows.getString(3), rows.getString(4), mapper.readTree(rows.getString(5)));
+                        exchange.setProperty(DELIVERY, delivery);
+                        exchange.setProperty(ATTEMPTS, rows.getInt(6));
+                        exchange.getMessage().setHeader("deliveryKind", delivery.kind());
+                        exchange.getMessage().setHeader(ACCEPTED, true);
+                        return;
+                    }
+                }
+            }
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT status FROM billing_delivery WHERE id = ?")) {
+                select.setString(1, id);
+                try (ResultSet rows = select.executeQuery()) {
+                    ignored(rows.next() ? rows.getString(1).toLowerCase(java.util.Locale.ROOT) : "unknown", id);
+                }
+            }
+        }
+    }
+
+    private void ignored(String reason, String id) {
+        // "pending": already attempted since its last publication (a duplicate or forged message), or not published.
+        registry.counter("meterbridge_billing_messages_ignored_total", "reason", reason).increment();
+        LOG.warnf("Billing delivery message ignored (%s): %s", reason, id == null ? "no delivery id" : id);
+    }
+
+    /** The {@code id} of a deliveries-topic message, or null when it has none. */
+    private String messageId(byte[] body) {
+        try {
+            JsonNode message = body == null ? null : mapper.readTree(body);
+            JsonNode id = message == null ? null : message.get("id");
+            return id != null && id.isTextual() && !id.asText().isBlank() ? id.asText() : null;
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /**
+     * An attempt failed (route billing-retry, the dead letter channel of billing-sync). A retryable failure is
+     * scheduled on the row: next_attempt_at after the platform's Retry-After, else exponential backoff with jitter
+     * (hub.billing.retry.*), and the message is done, so the Kafka consumer goes on with the next one. A request the
+     * platform rejects, or one whose attempts are exhausted, sets header {@code deliveryExhausted} for the dead letter.
+     */
+    public void attemptFailed(Exchange exchange) throws SQLException {
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        DeliveryMessage delivery = current(exchange);
+        exchange.getMessage().setHeader(EXHAUSTED, false);
+        if (delivery == null) {
+            // Failed before the attempt was taken (PostgreSQL down): the row is still due and is published again.
+            LOG.warnf("Billing delivery message not handled: %s", String.valueOf(error));
+            return;
+        }
+        int attempts = exchange.getProperty(ATTEMPTS, 1, Integer.class);
+        VendorException vendor = VendorException.find(error);
+        boolean rejected = findCause(error, RejectedByVendorException.class);
+        if (rejected || schedule.exhausted(attempts)) {
+            exchange.getMessage().setHeader(EXHAUSTED, true);
+            return;
+        }
+        String reason = vendor != null ? vendor.getMessage() : String.valueOf(error);
+        java.time.Duration wait = schedule.delay(attempts, vendor == null ? null : vendor.retryAfter());
+        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement("""
+                UPDATE billing_delivery SET last_error = ?, next_attempt_at = now() + make_interval(secs => ?)
+                WHERE id = ? AND status = 'PENDING'""")) {
+            update.setString(1, reason);
+            update.setDouble(2, wait.toMillis() / 1000.0);
+            update.setString(3, delivery.id());
+            update.executeUpdate();
+        }
+        registry.counter("meterbridge_billing_delivery_retries_total", "target", delivery.target()).increment();
+        LOG.warnf("Billing delivery %s to %s failed (attempt %d), next attempt in %d ms: %s", delivery.id(),
+                delivery.target(), attempts, wait.toMillis(), reason);
+    }
+
+    private static boolean findCause(Throwable error, Class<? extends Throwable> type) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void delivered(Exchange exchange) throws SQLException {
@@ -132,7 +256,7 @@ public class BillingDeliveries {
     }
 
     /**
-     * Dead letter channel of billing-sync: retries are exhausted (or the platform rejected the request). The
+     * The dead letter (route billing-dead-letter): attempts are exhausted (or the platform rejected the request). The
      * delivery is marked FAILED, an exception record is written for the exceptions API, and the delivery goes to the
      * billing dead-letter topic with its reason.
      */
@@ -141,13 +265,6 @@ public class BillingDeliveries {
         VendorException vendor = VendorException.find(error);
         String reason = vendor != null ? vendor.getMessage() : String.valueOf(error);
         DeliveryMessage delivery = current(exchange);
-        if (delivery == null) {
-            byte[] body = exchange.getMessage().getBody(byte[].class);
-            LOG.errorf("Unreadable billing delivery sent to %s: %s", topics.billingDeadLetter(), reason);
-            producer.send(new ProducerRecord<>(topics.billingDeadLetter(), null, body)).get(30, TimeUnit.SECONDS);
-            registry.counter("meterbridge_billing_dead_letters_total", "target", "unknown").increment();
-            return;
-        }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try (PreparedStatement update = connection.prepareStatement(
@@ -173,8 +290,9 @@ public class BillingDeliveries {
     }
 
     /**
-     * Re-sends a dead-lettered delivery: back to PENDING and unpublished, so the outbox publishes it again. Safe
-     * because every request it makes carries the same idempotency keys as before.
+     * Re-sends a dead-lettered delivery: back to PENDING, unpublished, due now and with a fresh attempt budget, so
+     * the outbox publishes it at its next tick. Safe because every request it makes carries the same idempotency keys
+     * as before.
      *
      * @return false when there is no open exception with that id
      */
@@ -196,7 +314,8 @@ public class BillingDeliveries {
                 }
             }
             try (PreparedStatement update = connection.prepareStatement("""
-                    UPDATE billing_delivery SET status = 'PENDING', published_at = NULL
+                    UPDATE billing_delivery SET status = 'PENDING', published_at = NULL, last_attempt_at = NULL,
+                           next_attempt_at = now(), attempts = 0
                     WHERE id = ? AND status = 'FAILED'""")) {
                 update.setString(1, deliveryId);
                 update.executeUpdate();

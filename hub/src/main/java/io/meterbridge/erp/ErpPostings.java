@@ -1,7 +1,6 @@
 package io.meterbridge.erp;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -29,7 +26,7 @@ import io.meterbridge.erp.AccountingPolicies.MetricMapping;
 import io.meterbridge.erp.AccountingPolicies.Policy;
 import io.meterbridge.erp.FinancialDocuments.Document;
 import io.meterbridge.erp.FinancialDocuments.Line;
-import io.meterbridge.platform.EventProducer;
+import io.meterbridge.platform.RetrySchedule;
 import io.meterbridge.masterdata.BillingPeriod;
 import io.meterbridge.masterdata.MasterData;
 import io.meterbridge.masterdata.MasterData.Contract;
@@ -38,8 +35,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.jboss.logging.Logger;
 
 /**
@@ -53,29 +48,34 @@ public class ErpPostings {
 
     private static final Logger LOG = Logger.getLogger(ErpPostings.class);
     public static final String POSTING = "erpPosting";
+    static final String ATTEMPTS = "erpPostingAttempts";
+    static final String CLAIMED = "claimedErpPostings";
+    static final String ACCEPTED = "postingAccepted";
+    static final String EXHAUSTED = "postingExhausted";
 
     public record Result(String posting, String exception) {
     }
 
-    /** A posting as it travels on the postings topic and through erp-sync. */
+    /** A posting as erp-sync loads it from its row (the postings topic carries only its id). */
     public record PostingMessage(String id, String erpSystem, String kind, JsonNode payload) {
     }
 
     private final DataSource dataSource;
     private final AccountingPolicies policies;
-    private final EventProducer producer;
     private final ObjectMapper mapper;
     private final ErpConfig config;
     private final MeterRegistry registry;
+    private final RetrySchedule schedule;
 
-    public ErpPostings(DataSource dataSource, AccountingPolicies policies, EventProducer producer, ObjectMapper mapper,
-            ErpConfig config, MeterRegistry registry) {
+    public ErpPostings(DataSource dataSource, AccountingPolicies policies, ObjectMapper mapper, ErpConfig config,
+            ErpRetryConfig retry, MeterRegistry registry) {
         this.dataSource = dataSource;
         this.policies = policies;
-        this.producer = producer;
         this.mapper = mapper;
         this.config = config;
         this.registry = registry;
+        this.schedule = new RetrySchedule(retry.maximumRedeliveries(), java.time.Duration.ofMillis(retry.initialDelayMs()),
+                java.time.Duration.ofMillis(retry.maximumDelayMs()));
     }
 
     // --- building postings under the policy ------------------------------------------------------------------------
@@ -259,97 +259,212 @@ public class ErpPostings {
 
     // --- the outbox and erp-sync -------------------------------------------------------------------------------------
 
-    /** Publishes pending postings not yet published (or published long ago and still pending) to the postings topic. */
-    public int publishPending() throws Exception {
-        List<PostingMessage> pending = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement("""
-                SELECT id, erp_system, kind, payload::text FROM erp_posting
-                WHERE status = 'PENDING'
-                  AND (published_at IS NULL OR published_at < now() - make_interval(secs => ?))
-                ORDER BY created_at LIMIT 500""")) {
-            select.setLong(1, config.republishAfter().toSeconds());
-            try (ResultSet rows = select.executeQuery()) {
+    /**
+     * Ledger order as a state of the row (alias {@code p}): an INVOICE whose period has an ACCRUAL not yet POSTED, or a
+     * posting whose {@code relatedExternalId} (the invoice a credit memo or payment refers to) has not POSTED, waits:
+     * the relay does not publish it and erp-sync does not attempt it. It becomes due by itself once the posting it
+     * waits for posts. The ERP API shows such a PENDING posting as WAITING.
+     */
+    public static final String WAITING = """
+            (EXISTS (SELECT 1 FROM financial_document wd
+                     JOIN erp_posting wa ON wa.close_id = wd.close_id AND wa.kind = 'ACCRUAL'
+                     WHERE p.kind = 'INVOICE' AND wd.id = p.document_id AND wa.status <> 'POSTED')
+             OR (p.payload->>'relatedExternalId' IS NOT NULL AND NOT EXISTS (
+                     SELECT 1 FROM erp_posting wr WHERE wr.id = p.payload->>'relatedExternalId' AND wr.status = 'POSTED')))""";
+
+    /** A posting claimed by the relay: its id (the whole Kafka message) and its partition key (the ERP customer). */
+    public record Claim(String id, String key) {
+    }
+
+    /**
+     * The relay's claim (route erp-outbox): up to 500 due PENDING postings that wait for nothing, locked with FOR
+     * UPDATE SKIP LOCKED and marked published in one short transaction, so a concurrent relay skips them and, once
+     * this commits, no longer finds them due. Due: never published, or its next attempt is due and it was not
+     * published since it was scheduled, or published more than hub.erp.sync.republish-after ago and still pending.
+     */
+    public List<Claim> claim() throws SQLException {
+        List<Claim> claimed = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement("""
+                WITH due AS (
+                    SELECT p.id FROM erp_posting p
+                    WHERE p.status = 'PENDING' AND p.next_attempt_at <= now()
+                      AND (p.published_at IS NULL OR p.published_at < p.next_attempt_at
+                           OR p.published_at < now() - make_interval(secs => ?))
+                      AND NOT %s
+                    ORDER BY p.next_attempt_at LIMIT 500
+                    FOR UPDATE OF p SKIP LOCKED)
+                UPDATE erp_posting e SET published_at = now(), published_count = e.published_count + 1
+                FROM due WHERE e.id = due.id
+                RETURNING e.id, e.payload->'customer'->>'externalId'""".formatted(WAITING))) {
+            update.setLong(1, config.republishAfter().toSeconds());
+            try (ResultSet rows = update.executeQuery()) {
                 while (rows.next()) {
-                    pending.add(new PostingMessage(rows.getString(1), rows.getString(2), rows.getString(3),
-                            mapper.readTree(rows.getString(4))));
+                    claimed.add(new Claim(rows.getString(1), rows.getString(2)));
                 }
             }
         }
-        if (pending.isEmpty()) {
-            return 0;
-        }
-        List<Future<RecordMetadata>> acks = new ArrayList<>();
-        for (PostingMessage posting : pending) {
-            acks.add(producer.send(new ProducerRecord<>(config.postingsTopic(),
-                    posting.payload().path("customer").path("externalId").asText(), mapper.writeValueAsBytes(posting))));
-        }
-        for (Future<RecordMetadata> ack : acks) {
-            ack.get(30, TimeUnit.SECONDS);
-        }
-        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
-                "UPDATE erp_posting SET published_at = now() WHERE id = ANY(?)")) {
-            update.setArray(1, connection.createArrayOf("text", pending.stream().map(PostingMessage::id).toArray()));
-            update.executeUpdate();
-        }
-        return pending.size();
+        return claimed;
     }
 
-    /** Reads a posting off the topic; flags one already posted for the idempotent consumer. */
-    public void receive(Exchange exchange) throws Exception {
-        byte[] body = exchange.getMessage().getBody(byte[].class);
-        PostingMessage posting = mapper.readValue(new String(body, StandardCharsets.UTF_8), PostingMessage.class);
-        exchange.setProperty(POSTING, posting);
-        exchange.getMessage().setHeader("erpSystem", posting.erpSystem());
+    /** The relay's step before publishing: {id, key, message} maps, the message only {"id": ...}. */
+    public List<Map<String, String>> claimDue(Exchange exchange) throws Exception {
+        List<Claim> claimed = claim();
+        exchange.setProperty(CLAIMED, claimed.stream().map(Claim::id).toList());
+        List<Map<String, String>> messages = new ArrayList<>();
+        for (Claim claim : claimed) {
+            messages.add(Map.of("id", claim.id(), "key", claim.key() == null ? claim.id() : claim.key(),
+                    "message", mapper.writeValueAsString(Map.of("id", claim.id()))));
+        }
+        if (!claimed.isEmpty()) {
+            registry.counter("meterbridge_erp_postings_published_total").increment(claimed.size());
+        }
+        return messages;
+    }
+
+    /** Publishing failed (Kafka down): the claimed postings are due again at the next tick. */
+    @SuppressWarnings("unchecked")
+    public void releaseClaims(Exchange exchange) throws SQLException {
+        List<String> ids = exchange.getProperty(CLAIMED, List.class);
+        if (ids == null || ids.isEmpty()) {
+            return;
+        }
         try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
-                "UPDATE erp_posting SET attempts = attempts + 1 WHERE id = ? RETURNING status")) {
-            update.setString(1, posting.id());
-            try (ResultSet rows = update.executeQuery()) {
-                exchange.getMessage().setHeader("alreadyPosted", rows.next() && rows.getString(1).equals("POSTED"));
+                "UPDATE erp_posting SET published_at = NULL WHERE id = ANY(?) AND status = 'PENDING'")) {
+            update.setArray(1, connection.createArrayOf("text", ids.toArray()));
+            update.executeUpdate();
+        }
+        LOG.warnf("Publishing %d ERP postings failed; they are published again at the next tick", ids.size());
+    }
+
+    /**
+     * Reads a message off the postings topic. Only its {@code id} is read: what is posted is the database row. A
+     * message allows one attempt of a PENDING posting published since its last attempt and waiting for nothing;
+     * anything else (an unknown id, a posted or failed posting, a duplicate or forged message) is logged, counted and
+     * makes no call.
+     */
+    public void receive(Exchange exchange) throws Exception {
+        String id = messageId(exchange.getMessage().getBody(byte[].class));
+        exchange.getMessage().setHeader(ACCEPTED, false);
+        if (id == null) {
+            ignored("unreadable", null);
+            return;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement update = connection.prepareStatement("""
+                    UPDATE erp_posting p SET attempts = p.attempts + 1, last_attempt_at = now()
+                    WHERE p.id = ? AND p.status = 'PENDING' AND p.published_at IS NOT NULL
+                      AND (p.last_attempt_at IS NULL OR p.last_attempt_at < p.published_at)
+                      AND NOT %s
+                    RETURNING p.id, p.erp_system, p.kind, p.payload::text, p.attempts""".formatted(WAITING))) {
+                update.setString(1, id);
+                try (ResultSet rows = update.executeQuery()) {
+                    if (rows.next()) {
+                        PostingMessage posting = new PostingMessage(rows.getString(1), rows.getString(2),
+                                rows.getString(3), mapper.readTree(rows.getString(4)));
+                        exchange.setProperty(POSTING, posting);
+                        exchange.setProperty(ATTEMPTS, rows.getInt(5));
+                        exchange.getMessage().setHeader("erpSystem", posting.erpSystem());
+                        exchange.getMessage().setHeader(ACCEPTED, true);
+                        return;
+                    }
+                }
             }
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT p.status, %s FROM erp_posting p WHERE p.id = ?".formatted(WAITING))) {
+                select.setString(1, id);
+                try (ResultSet rows = select.executeQuery()) {
+                    String reason = !rows.next() ? "unknown"
+                            : rows.getString(1).equals("PENDING") && rows.getBoolean(2) ? "waiting"
+                            : rows.getString(1).toLowerCase(java.util.Locale.ROOT);
+                    ignored(reason, id);
+                }
+            }
+        }
+    }
+
+    private void ignored(String reason, String id) {
+        // "pending": already attempted since its last publication (a duplicate or forged message), or not published.
+        registry.counter("meterbridge_erp_messages_ignored_total", "reason", reason).increment();
+        LOG.warnf("ERP posting message ignored (%s): %s", reason, id == null ? "no posting id" : id);
+    }
+
+    private String messageId(byte[] body) {
+        try {
+            JsonNode message = body == null ? null : mapper.readTree(body);
+            JsonNode id = message == null ? null : message.get("id");
+            return id != null && id.isTextual() && !id.asText().isBlank() ? id.asText() : null;
+        } catch (java.io.IOException e) {
+            return null;
         }
     }
 
     /**
-     * The order the ledger needs: an invoice posts after its period's accrual, a credit memo or payment after its
-     * invoice (whose ERP id it refers to). Until then the posting is retried (a retryable ErpException).
+     * The ERP id of the invoice a credit memo or payment refers to (exchange property {@code relatedErpId}); its
+     * posting has POSTED, or {@link #receive} would not have taken the attempt.
      *
      * @return the ERP id of the related invoice, or null when the posting refers to none
      */
     public String prerequisites(Exchange exchange) throws SQLException {
         PostingMessage posting = exchange.getProperty(POSTING, PostingMessage.class);
-        try (Connection connection = dataSource.getConnection()) {
-            if (posting.kind().equals("INVOICE")) {
-                try (PreparedStatement select = connection.prepareStatement("""
-                        SELECT a.id, a.status FROM erp_posting i
-                        JOIN financial_document d ON d.id = i.document_id
-                        JOIN erp_posting a ON a.close_id = d.close_id AND a.kind = 'ACCRUAL'
-                        WHERE i.id = ?""")) {
-                    select.setString(1, posting.id());
-                    try (ResultSet rows = select.executeQuery()) {
-                        if (rows.next() && !rows.getString(2).equals("POSTED")) {
-                            throw new ErpException("invoice " + posting.id() + " waits for its accrual "
-                                    + rows.getString(1), true, 0);
-                        }
-                    }
+        String related = posting.payload().path("relatedExternalId").asText(null);
+        if (related == null) {
+            return null;
+        }
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
+                "SELECT erp_id FROM erp_posting WHERE id = ? AND status = 'POSTED'")) {
+            select.setString(1, related);
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    throw new ErpException(posting.kind() + " " + posting.id() + " waits for invoice " + related
+                            + " to post", true, 0);
                 }
-            }
-            String related = posting.payload().path("relatedExternalId").asText(null);
-            if (related == null) {
-                return null;
-            }
-            try (PreparedStatement select = connection.prepareStatement(
-                    "SELECT status, erp_id FROM erp_posting WHERE id = ?")) {
-                select.setString(1, related);
-                try (ResultSet rows = select.executeQuery()) {
-                    if (!rows.next() || !rows.getString(1).equals("POSTED")) {
-                        throw new ErpException(posting.kind() + " " + posting.id() + " waits for invoice " + related
-                                + " to post", true, 0);
-                    }
-                    exchange.setProperty("relatedErpId", rows.getString(2));
-                    return rows.getString(2);
-                }
+                exchange.setProperty("relatedErpId", rows.getString(1));
+                return rows.getString(1);
             }
         }
+    }
+
+    /**
+     * An attempt failed (route erp-retry, the dead letter channel of erp-sync). A retryable failure is scheduled on
+     * the row (next_attempt_at after the ERP's Retry-After, else hub.erp.retry.* backoff) and the message is done. An
+     * ERP refusal (not retryable), a posting for an ERP the hub has no connector for, or the last allowed attempt sets
+     * header {@code postingExhausted} for the dead letter.
+     */
+    public void attemptFailed(Exchange exchange) throws SQLException {
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        PostingMessage posting = exchange.getProperty(POSTING, PostingMessage.class);
+        exchange.getMessage().setHeader(EXHAUSTED, false);
+        if (posting == null) {
+            // Failed before the attempt was taken (PostgreSQL down): the row is still due and is published again.
+            LOG.warnf("ERP posting message not handled: %s", String.valueOf(error));
+            return;
+        }
+        int attempts = exchange.getProperty(ATTEMPTS, 1, Integer.class);
+        ErpException erp = null;
+        boolean misrouted = false;
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof ErpException e && erp == null) {
+                erp = e;
+            }
+            misrouted |= t instanceof IllegalArgumentException;
+        }
+        if ((erp != null && !erp.retryable()) || (erp == null && misrouted) || schedule.exhausted(attempts)) {
+            exchange.getMessage().setHeader(EXHAUSTED, true);
+            return;
+        }
+        String reason = error == null ? "unknown" : error.getMessage();
+        java.time.Duration wait = schedule.delay(attempts, erp == null ? null : erp.retryAfter());
+        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement("""
+                UPDATE erp_posting SET last_error = ?, next_attempt_at = now() + make_interval(secs => ?)
+                WHERE id = ? AND status = 'PENDING'""")) {
+            update.setString(1, reason);
+            update.setDouble(2, wait.toMillis() / 1000.0);
+            update.setString(3, posting.id());
+            update.executeUpdate();
+        }
+        registry.counter("meterbridge_erp_posting_retries_total", "erp", posting.erpSystem()).increment();
+        LOG.warnf("ERP posting %s to %s failed (attempt %d), next attempt in %d ms: %s", posting.id(),
+                posting.erpSystem(), attempts, wait.toMillis(), reason);
     }
 
     /** Records the ERP's id; an invoice that posted triggers the reversal of its period's accrual. */
@@ -368,32 +483,10 @@ public class ErpPostings {
             if (posting.kind().equals("INVOICE")) {
                 reverseAccrual(connection, posting);
             }
-            releaseWaiting(connection, posting);
             connection.commit();
         }
         registry.counter("meterbridge_erp_postings_total", "erp", posting.erpSystem(), "kind", posting.kind()).increment();
         LOG.infof("Posted %s %s to %s as %s", posting.kind(), posting.id(), posting.erpSystem(), erpId);
-    }
-
-    /**
-     * Postings that gave up waiting for this one (their retries ran out while it was not posted) are sent again now
-     * that it is: a credit memo or payment of this invoice, an invoice of this accrual's period.
-     */
-    private static void releaseWaiting(Connection connection, PostingMessage posted) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("""
-                UPDATE erp_posting w SET status = 'PENDING', published_at = NULL
-                WHERE w.status = 'FAILED' AND (w.payload->>'relatedExternalId' = ?
-                   OR (? = 'ACCRUAL' AND w.kind = 'INVOICE' AND w.document_id IN (
-                       SELECT d.id FROM financial_document d JOIN erp_posting a ON a.close_id = d.close_id
-                       WHERE a.id = ?)))""")) {
-            update.setString(1, posted.id());
-            update.setString(2, posted.kind());
-            update.setString(3, posted.id());
-            int released = update.executeUpdate();
-            if (released > 0) {
-                LOG.infof("%d ERP postings waiting for %s sent again", released, posted.id());
-            }
-        }
     }
 
     private void reverseAccrual(Connection connection, PostingMessage invoice) throws SQLException {
@@ -437,15 +530,16 @@ public class ErpPostings {
     }
 
     /**
-     * Dead letter channel of erp-sync: the posting is FAILED with its reason (GET /api/v1/erp/postings?status=FAILED),
-     * re-sent by POST /api/v1/erp/postings/{id}/retry, or automatically once the posting it waited for posts.
+     * The dead letter of erp-sync (route erp-dead-letter, from erp-retry): the posting is FAILED with its reason (GET
+     * /api/v1/erp/postings?status=FAILED) and re-sent by POST /api/v1/erp/postings/{id}/retry. Postings waiting for
+     * it stay PENDING (shown as WAITING) and become due once it posts.
      */
     public void deadLetter(Exchange exchange) throws SQLException {
         PostingMessage posting = exchange.getProperty(POSTING, PostingMessage.class);
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         String reason = error == null ? "unknown" : error.getMessage();
         if (posting == null) {
-            LOG.errorf("Unreadable ERP posting dropped from the topic (its row stays PENDING and is re-published): %s", reason);
+            LOG.errorf("ERP posting message not handled (its row stays PENDING and is re-published): %s", reason);
             return;
         }
         try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
@@ -455,13 +549,18 @@ public class ErpPostings {
             update.executeUpdate();
         }
         registry.counter("meterbridge_erp_dead_letters_total", "erp", posting.erpSystem()).increment();
-        LOG.errorf("ERP posting %s to %s failed after its retries: %s", posting.id(), posting.erpSystem(), reason);
+        LOG.errorf("ERP posting %s to %s FAILED (refused, or its attempts are exhausted): %s", posting.id(), posting.erpSystem(), reason);
     }
 
-    /** Sends a FAILED posting again (same external id: the ERP upserts or finds it). */
+    /**
+     * Sends a FAILED posting again (same external id: the ERP upserts or finds it): PENDING, unpublished, due now, with
+     * a fresh attempt budget; the relay publishes it at its next tick.
+     */
     public boolean retry(String postingId) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
-                "UPDATE erp_posting SET status = 'PENDING', published_at = NULL WHERE id = ? AND status = 'FAILED'")) {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement("""
+                UPDATE erp_posting SET status = 'PENDING', published_at = NULL, last_attempt_at = NULL,
+                       next_attempt_at = now(), attempts = 0
+                WHERE id = ? AND status = 'FAILED'""")) {
             update.setString(1, postingId);
             return update.executeUpdate() == 1;
         }

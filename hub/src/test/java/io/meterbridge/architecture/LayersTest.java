@@ -6,7 +6,6 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import java.util.List;
 
 import com.tngtech.archunit.base.DescribedPredicate;
-import com.tngtech.archunit.core.domain.properties.HasName;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
@@ -25,11 +24,7 @@ class LayersTest {
             "erp", "crm", "notifications", "api");
 
     @ArchTest
-    static final ArchRule importsRunDownTheLayers = layers()
-            // Known exception, being rewritten by the vendor-call work of issue 10 (one Retry-After parser):
-            // billing/connector/RetryAfterPolicy still reads erp/ErpException. Remove this line when it is gone.
-            .ignoreDependency(HasName.Predicates.name("io.meterbridge.billing.connector.RetryAfterPolicy"),
-                    HasName.Predicates.name("io.meterbridge.erp.ErpException"));
+    static final ArchRule importsRunDownTheLayers = layers();
 
     /** The hub's own packages; the sandboxes, engines, test support and producer library are modules of their own. */
     @ArchTest

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The wiring of the timer-driven routes, with Camel's test support: each timer fires on its configured schedule into
  * the step that does the work, a failed tick is not redelivered but the next one runs (the route configuration beside
- * the route), and commitment-alerts hands each open alert, in order, to the CRM connector. The steps are replaced by
+ * the route), commitment-alerts hands each open alert, in order, to the CRM connector, and the ERP outbox relay
+ * releases what it claimed when publishing fails. The steps are replaced by
  * mock endpoints (AdviceWith) so no period is closed: this class runs its own application (its profile), so the advice
  * never reaches other tests.
  */
@@ -100,5 +101,42 @@ class TimerRoutesWiringTest {
         crm.expectedBodiesReceived("alert-80", "alert-100");
         producer.sendBody("direct:commitment-alerts-tick", null);
         crm.assertIsSatisfied(5_000);
+    }
+
+    @Inject
+    javax.sql.DataSource dataSource;
+
+    @Test
+    void erpOutboxReleasesItsClaimWhenPublishingFailsAndTheNextTickPublishesTheIdOnly() throws Exception {
+        String id = io.meterbridge.support.Events.uniqueId("release");
+        String message = "{\"id\":\"" + id + "\"}";
+        AtomicInteger failures = new AtomicInteger();
+        List<String> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AdviceWith.adviceWith(camel, "erp-outbox", route -> route.weaveById("publish-posting-id").replace()
+                .process(exchange -> {
+                    String body = exchange.getMessage().getBody(String.class);
+                    if (body.equals(message) && failures.getAndIncrement() == 0) {
+                        throw new IllegalStateException("Kafka is down (simulated)");
+                    }
+                    published.add(body + " key=" + exchange.getMessage().getHeader("kafka.KEY"));
+                }));
+        try (var connection = dataSource.getConnection(); var insert = connection.prepareStatement("""
+                INSERT INTO erp_posting (id, erp_system, kind, payload) VALUES (?, 'release-test', 'ACCRUAL', ?::jsonb)""")) {
+            insert.setString(1, id);
+            insert.setString(2, "{\"externalId\":\"" + id + "\",\"customer\":{\"externalId\":\"C-" + id + "\"}}");
+            insert.executeUpdate();
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> published.contains(message + " key=C-" + id));
+        assertThat(failures.get()).as("the first publish failed, the second went through").isEqualTo(2);
+        try (var connection = dataSource.getConnection(); var select = connection.prepareStatement(
+                "SELECT published_count, published_at IS NOT NULL FROM erp_posting WHERE id = ?")) {
+            select.setString(1, id);
+            try (var row = select.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                assertThat(row.getInt(1)).as("claimed, released, claimed again").isEqualTo(2);
+                assertThat(row.getBoolean(2)).isTrue();
+            }
+        }
     }
 }
