@@ -292,7 +292,8 @@ public class BillingDeliveries {
     /**
      * Re-sends a dead-lettered delivery: back to PENDING, unpublished, due now and with a fresh attempt budget, so
      * the outbox publishes it at its next tick. Safe because every request it makes carries the same idempotency keys
-     * as before.
+     * as before, and, past Stripe's 24 h key horizon, a Stripe invoice resumes from what exists in Stripe
+     * (StripeDocuments) while a late Stripe meter-event resend is refused.
      *
      * @return false when there is no open exception with that id
      */

@@ -1,28 +1,180 @@
 package io.meterbridge.billing;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.meterbridge.billing.connector.RejectedByVendorException;
+import io.meterbridge.billing.connector.SavedServerErrors;
 import io.meterbridge.billing.connector.VendorCall;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
+import org.jboss.logging.Logger;
 
 /**
- * Builds the Stripe calls of a delivery (routes stripe-invoice and stripe-meter-events). Every idempotency key is
- * the delivery id plus the step, so a retried or replayed delivery repeats the same keys and Stripe applies each
- * write once.
+ * Builds the Stripe calls of a delivery (routes stripe-invoice and stripe-meter-events) and resumes a delivery from
+ * what already exists in Stripe. Idempotency keys are the delivery id plus the step (invoice items: the charge line's
+ * key), so a retry within Stripe's 24 h repeats the same keys and Stripe applies each write once. Beyond that
+ * horizon, or when Stripe saved a 500 under a key, the keys no longer protect: an invoice is then resumed from the
+ * invoice id stored in PostgreSQL (or found by its metadata) and its items, and only what is missing is created.
  */
 @Named("stripeDocuments")
 @ApplicationScoped
-public class StripeDocuments {
+public class StripeDocuments implements SavedServerErrors {
+
+    private static final Logger LOG = Logger.getLogger(StripeDocuments.class);
 
     public static final String INVOICE_ID = "stripeInvoiceId";
+    /** The invoice's Stripe status (draft, open, paid, uncollectible, void) once known. */
+    public static final String INVOICE_STATUS = "stripeInvoiceStatus";
+    /** The next page of a Stripe list the route reads, or absent when the listing is done. */
+    public static final String NEXT_PAGE = "stripeNextPage";
+    static final String KEY_GENERATION = "stripeKeyGeneration";
+    static final String FIRST_ATTEMPT = "stripeFirstAttempt";
+    static final String DRAFT_CREATED = "stripeDraftCreated";
+    static final String EXISTING_LINES = "stripeExistingLines";
+    private static final int PAGE_SIZE = 100;
+    /**
+     * Stripe deduplicates a meter event identifier for 24 h after its first use. A resend is refused once the first
+     * attempt is older than this: an hour short of 24 h, for clock skew and the time the retries themselves take.
+     */
+    static final Duration METER_EVENT_RESEND_WINDOW = Duration.ofHours(23);
+
+    private final StripeProgress progress;
+
+    public StripeDocuments(StripeProgress progress) {
+        this.progress = progress;
+    }
+
+    // ---- invoices: resume
+
+    /**
+     * Start of every attempt: the stored invoice id and key generation. On the first attempt nothing can exist in
+     * Stripe yet; on a later one without a stored id, the customer's invoices are listed to find the delivery's.
+     */
+    public void resumeInvoice(Exchange exchange) throws SQLException {
+        DeliveryMessage delivery = BillingDeliveries.current(exchange);
+        StripeProgress.State state = progress.begin(delivery.id());
+        exchange.setProperty(KEY_GENERATION, state.keyGeneration());
+        exchange.setProperty(FIRST_ATTEMPT, state.firstAttempt());
+        exchange.setProperty(EXISTING_LINES, new HashSet<String>());
+        exchange.removeProperty(INVOICE_STATUS);
+        exchange.removeProperty(DRAFT_CREATED);
+        exchange.removeProperty(NEXT_PAGE);
+        if (state.invoiceId() != null) {
+            exchange.setProperty(INVOICE_ID, state.invoiceId());
+        } else {
+            exchange.removeProperty(INVOICE_ID);
+            if (!state.firstAttempt()) {
+                exchange.setProperty(NEXT_PAGE, invoicesPage(delivery, null));
+            }
+        }
+    }
+
+    /** Reads a page of the customer's invoices: the delivery's is the one whose metadata names the delivery. */
+    public void invoicesRead(Exchange exchange) throws SQLException {
+        DeliveryMessage delivery = BillingDeliveries.current(exchange);
+        JsonNode page = exchange.getMessage().getBody(JsonNode.class);
+        exchange.removeProperty(NEXT_PAGE);
+        String last = null;
+        for (JsonNode invoice : page.path("data")) {
+            last = invoice.path("id").asText();
+            if (delivery.id().equals(invoice.path("metadata").path("meterbridge_delivery").asText(null))) {
+                found(exchange, delivery, invoice);
+                return;
+            }
+        }
+        if (page.path("has_more").asBoolean(false) && last != null) {
+            exchange.setProperty(NEXT_PAGE, invoicesPage(delivery, last));
+        }
+    }
+
+    private void found(Exchange exchange, DeliveryMessage delivery, JsonNode invoice) throws SQLException {
+        String id = invoice.path("id").asText();
+        progress.invoiceCreated(delivery.id(), id);
+        exchange.setProperty(INVOICE_ID, id);
+        exchange.setProperty(INVOICE_STATUS, invoice.path("status").asText());
+        LOG.infof("Delivery %s resumes Stripe invoice %s (%s), found by its metadata", delivery.id(), id,
+                invoice.path("status").asText());
+    }
+
+    private static VendorCall invoicesPage(DeliveryMessage delivery, String startingAfter) {
+        return VendorCall.get("/v1/invoices?customer=" + encode(delivery.payload().path("customer").asText())
+                + "&limit=" + PAGE_SIZE + (startingAfter == null ? "" : "&starting_after=" + encode(startingAfter)));
+    }
+
+    /** The stored invoice, to learn its status (a replay may find it finalized already). */
+    public VendorCall getInvoice(Exchange exchange) {
+        return VendorCall.get("/v1/invoices/" + encode(exchange.getProperty(INVOICE_ID, String.class)));
+    }
+
+    public void invoiceRead(Exchange exchange) {
+        JsonNode invoice = exchange.getMessage().getBody(JsonNode.class);
+        exchange.setProperty(INVOICE_STATUS, invoice.path("status").asText());
+    }
+
+    /**
+     * A draft goes on (items, finalize); open, paid or uncollectible means an earlier attempt finalized it: nothing
+     * is sent again. A void invoice was voided in Stripe by someone: the hub does not bill the period a second time.
+     */
+    public void checkInvoiceStatus(Exchange exchange) {
+        String status = exchange.getProperty(INVOICE_STATUS, String.class);
+        String invoice = exchange.getProperty(INVOICE_ID, String.class);
+        switch (status) {
+            case "draft" -> {
+            }
+            case "open", "paid", "uncollectible" -> LOG.infof("Delivery %s: Stripe invoice %s is already %s",
+                    BillingDeliveries.current(exchange).id(), invoice, status);
+            default -> throw new RejectedByVendorException("stripe", 0, "Stripe invoice " + invoice + " of delivery "
+                    + BillingDeliveries.current(exchange).id() + " is " + status
+                    + ": not billed again; resolve it in Stripe, then replay");
+        }
+    }
+
+    /** Before items are added to a draft that existed before this attempt: list the items it already has. */
+    public void listItems(Exchange exchange) {
+        exchange.removeProperty(NEXT_PAGE);
+        if (!Boolean.TRUE.equals(exchange.getProperty(DRAFT_CREATED, Boolean.class))) {
+            exchange.setProperty(NEXT_PAGE, itemsPage(exchange.getProperty(INVOICE_ID, String.class), null));
+        }
+    }
+
+    /** Reads a page of the draft's items: a charge line whose key is in an item's metadata exists already. */
+    @SuppressWarnings("unchecked")
+    public void itemsRead(Exchange exchange) {
+        JsonNode page = exchange.getMessage().getBody(JsonNode.class);
+        Set<String> existing = exchange.getProperty(EXISTING_LINES, Set.class);
+        exchange.removeProperty(NEXT_PAGE);
+        String last = null;
+        for (JsonNode item : page.path("data")) {
+            last = item.path("id").asText();
+            String line = item.path("metadata").path("line").asText(null);
+            if (line != null) {
+                existing.add(line);
+            }
+        }
+        if (page.path("has_more").asBoolean(false) && last != null) {
+            exchange.setProperty(NEXT_PAGE, itemsPage(exchange.getProperty(INVOICE_ID, String.class), last));
+        }
+    }
+
+    private static VendorCall itemsPage(String invoice, String startingAfter) {
+        return VendorCall.get("/v1/invoiceitems?invoice=" + encode(invoice) + "&limit=" + PAGE_SIZE
+                + (startingAfter == null ? "" : "&starting_after=" + encode(startingAfter)));
+    }
+
+    // ---- invoices: writes
 
     /** A draft invoice that takes only the items we attach (never other pending items of the customer). */
     public VendorCall draftInvoice(Exchange exchange) {
@@ -35,20 +187,31 @@ public class StripeDocuments {
         params.put("pending_invoice_items_behavior", "exclude");
         params.put("description", p.path("description").asText());
         params.put("metadata", metadata(delivery));
-        return VendorCall.post("/v1/invoices", params, delivery.id() + "-invoice");
+        return VendorCall.post("/v1/invoices", params, key(delivery.id() + "-invoice", exchange));
     }
 
-    public void rememberInvoice(Exchange exchange) {
+    /** Stores the draft's id before anything is added to it: every later attempt resumes this invoice. */
+    public void rememberInvoice(Exchange exchange) throws SQLException {
         JsonNode invoice = exchange.getMessage().getBody(JsonNode.class);
-        exchange.setProperty(INVOICE_ID, invoice.path("id").asText());
+        String id = invoice.path("id").asText();
+        progress.invoiceCreated(BillingDeliveries.current(exchange).id(), id);
+        exchange.setProperty(INVOICE_ID, id);
+        exchange.setProperty(INVOICE_STATUS, invoice.path("status").asText("draft"));
+        exchange.setProperty(DRAFT_CREATED, true);
     }
 
+    /** One item per charge line the draft does not have yet. */
+    @SuppressWarnings("unchecked")
     public List<VendorCall> invoiceItems(Exchange exchange) {
         DeliveryMessage delivery = BillingDeliveries.current(exchange);
         JsonNode p = delivery.payload();
         String invoice = exchange.getProperty(INVOICE_ID, String.class);
+        Set<String> existing = exchange.getProperty(EXISTING_LINES, Set.class);
         List<VendorCall> calls = new ArrayList<>();
         for (JsonNode line : p.path("lines")) {
+            if (existing != null && existing.contains(line.path("key").asText())) {
+                continue;
+            }
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("customer", p.path("customer").asText());
             params.put("invoice", invoice);
@@ -61,7 +224,11 @@ public class StripeDocuments {
             metadata.put("price_version", line.path("priceVersion").asText());
             metadata.put("line", line.path("key").asText());
             params.put("metadata", metadata);
-            calls.add(VendorCall.post("/v1/invoiceitems", params, line.path("key").asText()));
+            calls.add(VendorCall.post("/v1/invoiceitems", params, key(line.path("key").asText(), exchange)));
+        }
+        if (existing != null && !existing.isEmpty()) {
+            LOG.infof("Delivery %s: %d item(s) already on Stripe invoice %s, %d to create", delivery.id(),
+                    existing.size(), invoice, calls.size());
         }
         return calls;
     }
@@ -70,7 +237,41 @@ public class StripeDocuments {
         DeliveryMessage delivery = BillingDeliveries.current(exchange);
         String invoice = exchange.getProperty(INVOICE_ID, String.class);
         return VendorCall.post("/v1/invoices/" + invoice + "/finalize", Map.of("auto_advance", "false"),
-                delivery.id() + "-finalize");
+                key(delivery.id() + "-finalize", exchange));
+    }
+
+    /**
+     * Stripe answered a POST of this delivery 500 and saved it under the key: the next generation of keys is stored
+     * before the error goes back to billing-sync's redelivery, so the retry does not get the same 500 again. The
+     * retry looks up what exists first (invoice) or relies on the unchanged identifiers (meter events).
+     */
+    @Override
+    public void saved(Exchange exchange, String idempotencyKey) throws SQLException {
+        DeliveryMessage delivery = BillingDeliveries.current(exchange);
+        if (delivery == null) {
+            return;
+        }
+        int generation = progress.keysSpent(delivery.id());
+        LOG.warnf("Delivery %s: Stripe saved a 500 under idempotency key %s; the next attempt looks up what exists "
+                + "and uses key generation %d", delivery.id(), idempotencyKey, generation);
+    }
+
+    // ---- meter events
+
+    /**
+     * Start of every attempt of a meter events delivery. Stripe offers no lookup of single meter events, so only
+     * the identifiers protect against counting twice, for 24 h: a resend later than that is refused.
+     */
+    public void resumeMeterEvents(Exchange exchange) throws SQLException {
+        DeliveryMessage delivery = BillingDeliveries.current(exchange);
+        StripeProgress.State state = progress.begin(delivery.id());
+        exchange.setProperty(KEY_GENERATION, state.keyGeneration());
+        if (!state.firstAttempt() && state.age().compareTo(METER_EVENT_RESEND_WINDOW) > 0) {
+            throw new MeterEventResendRefusedException("meter events of delivery " + delivery.id() + " were first sent "
+                    + state.age().toHours() + " h ago; Stripe deduplicates meter event identifiers for 24 h only, so a "
+                    + "resend now could count them twice. Not sent: compare the meter's event summaries in Stripe "
+                    + "with the delivery and correct by hand");
+        }
     }
 
     /** Platform rates: one meter event per usage summary; its identifier is Stripe's deduplication key. */
@@ -87,9 +288,22 @@ public class StripeDocuments {
             params.put("payload", Map.of("stripe_customer_id", p.path("customer").asText(), "value", value));
             params.put("identifier", usage.path("identifier").asText());
             params.put("timestamp", usage.path("timestamp").asLong());
-            calls.add(VendorCall.post("/v1/billing/meter_events", params, usage.path("identifier").asText()));
+            // a new key generation keeps the identifier: Stripe still recognises an event it already counted
+            calls.add(VendorCall.post("/v1/billing/meter_events", params, key(usage.path("identifier").asText(), exchange)));
         }
         return calls;
+    }
+
+    // ---- helpers
+
+    /** The step's key in the delivery's current generation: generation 0 is the plain key. */
+    static String key(String base, Exchange exchange) {
+        Integer generation = exchange.getProperty(KEY_GENERATION, Integer.class);
+        return generation == null || generation == 0 ? base : base + "-g" + generation;
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private static Map<String, Object> metadata(DeliveryMessage delivery) {

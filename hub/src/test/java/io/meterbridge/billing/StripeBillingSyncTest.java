@@ -62,6 +62,10 @@ class StripeBillingSyncTest {
                 "findAll { it.method == 'POST' && !it.idempotentReplay && (it.params?.customer == '" + customer
                         + "' || it.path.contains('" + invoiceId + "')) }");
         assertThat(calls).hasSize(5); // draft invoice, 3 items, finalize
+        // A first attempt has nothing to resume: it reads nothing from Stripe before the draft.
+        long draftSeq = ((Number) calls.get(0).get("seq")).longValue();
+        assertThat(SandboxClient.of("stripe").journalJson().getList("findAll { it.method == 'GET' && it.seq < " + draftSeq
+                + " && (it.params?.customer == '" + customer + "' || it.path.contains('" + invoiceId + "')) }")).isEmpty();
         assertThat(calls).allSatisfy(call -> {
             assertThat(call.get("status")).isEqualTo(200);
             assertThat(String.valueOf(call.get("idempotencyKey"))).startsWith("stripe-invoice-");

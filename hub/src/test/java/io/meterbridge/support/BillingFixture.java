@@ -186,6 +186,24 @@ public final class BillingFixture {
         return close(tenant, "2026-09-15T00:00:00Z").getString("deliveries[0]");
     }
 
+    /**
+     * A Stripe-billed, hub-rated tenant with September usage: 2 users and 1,500 requests over a 1,000 commitment,
+     * billed as 3 invoice items of 4.00, 0.50 and 49.50 USD (54.00). Its Stripe customer is {@link #stripeCustomer}.
+     */
+    public static String stripeTenantWithSeptemberUsage(String prefix) {
+        String tenant = Events.uniqueId(prefix);
+        contract(tenant, "stripe", stripeCustomer(tenant), "HUB_RATES", null, null,
+                Map.of("api_requests", new BigDecimal("1000")), "api_requests", "active_users");
+        send(apiRequests(tenant, "2026-09-10T10:00:00Z", 900, "u1"), apiRequests(tenant, "2026-09-20T10:00:00Z", 600, "u2"));
+        awaitUsage(tenant, "api_requests", "2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z", "1500");
+        awaitUsage(tenant, "active_users", "2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z", "2");
+        return tenant;
+    }
+
+    public static String stripeCustomer(String tenant) {
+        return "cus_" + tenant.replace("-", "");
+    }
+
     /** The platform's id of a delivered document, once delivered. */
     public static String deliveredAs(String delivery) {
         await().atMost(java.time.Duration.ofSeconds(60)).until(() -> "DELIVERED".equals(deliveryStatus(delivery)));

@@ -22,7 +22,9 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * <li>the journal records what was received and answered.</li>
  * </ol>
  * A fault after the effect still saves the effect's real response under the idempotency key, so the client's retry
- * with the same key gets the stored object back instead of creating a second one.
+ * with the same key gets the stored object back instead of creating a second one. Except for a dialect that
+ * {@linkplain VendorDialect#savesServerErrors() saves server errors} (Stripe): there an injected 500 on a keyed POST
+ * strikes at the effect stage, before or after the effect, and the 500 itself is saved under the key and replayed.
  */
 public final class SandboxPipeline {
 
@@ -37,12 +39,13 @@ public final class SandboxPipeline {
     private final RateLimiter rateLimiter = new RateLimiter();
     private final IdempotencyStore idempotency;
     private final SandboxStats stats = new SandboxStats();
+    private final SandboxClock clock = new SandboxClock();
     private final Duration timeoutHold;
 
     public SandboxPipeline(VendorDialect dialect, SandboxConfig config) {
         this.dialect = dialect;
         this.journal = new RequestJournal(config.journalSize());
-        this.idempotency = new IdempotencyStore(config.idempotencyRetention());
+        this.idempotency = new IdempotencyStore(config.idempotencyRetention(), clock::millis);
         this.timeoutHold = config.timeoutHold();
     }
 
@@ -52,7 +55,11 @@ public final class SandboxPipeline {
                 ? request.header(dialect.idempotencyHeader()) : null;
         SandboxFaults.Decision fault = faults.decide();
         sleep(fault.delayMs());
-        if (fault.injected() && !fault.afterEffect()) {
+        // A 500 the vendor saves under the key strikes while the request executes: after the checks below, so that it
+        // can be saved (and a key that already has an answer replays that answer instead).
+        boolean savedError = key != null && operation.idempotent() && dialect.savesServerErrors()
+                && fault.kind() == SandboxFaults.Decision.Kind.SERVER_ERROR && fault.status() == 500;
+        if (fault.injected() && !fault.afterEffect() && !savedError) {
             return finish(request, key, injected(fault), false, fault.kind().name());
         }
         var unauthorized = dialect.authenticate(request);
@@ -109,6 +116,11 @@ public final class SandboxPipeline {
                 case NEW -> reserved = true;
             }
         }
+        if (savedError && !fault.afterEffect()) {
+            SandboxResponse error = injected(fault);
+            idempotency.complete(key, error);
+            return finish(request, key, error, false, fault.kind().name() + "_SAVED");
+        }
         SandboxResponse response;
         try {
             response = operation.effect().apply(request);
@@ -123,6 +135,12 @@ public final class SandboxPipeline {
             }
             return finish(request, key, dialect.error(500, ErrorKind.SERVER_ERROR, "api_error",
                     "An error occurred with our connection to the sandbox.", null), false, "bug");
+        }
+        if (savedError && response.status() < 300) {
+            // the object exists, but the key holds the 500: a retry with the same key gets the 500 again
+            SandboxResponse error = injected(fault);
+            idempotency.complete(key, error);
+            return finish(request, key, error, false, fault.kind().name() + "_AFTER_EFFECT_SAVED");
         }
         if (reserved) {
             idempotency.complete(key, response);
@@ -199,6 +217,11 @@ public final class SandboxPipeline {
 
     public SandboxFaults faults() {
         return faults;
+    }
+
+    /** This sandbox's clock: idempotency keys (and what else the vendor forgets) expire on it. */
+    public SandboxClock clock() {
+        return clock;
     }
 
     public RequestJournal journal() {

@@ -18,7 +18,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * Base of a sandbox's JAX-RS resource: the control API under {@code <root>/_sandbox/} (requests, faults, stats) and the
+ * Base of a sandbox's JAX-RS resource: the control API under {@code <root>/_sandbox/} (requests, faults, clock, stats) and the
  * conversion of {@link SandboxResponse} to JAX-RS. A subclass adds {@code @Path("/sandbox/<vendor>")} and the vendor's
  * endpoints. The control API needs no credentials: the sandboxes hold test data only and are off in prod.
  */
@@ -79,6 +79,44 @@ public abstract class SandboxResource {
         } catch (IllegalArgumentException | java.io.IOException e) {
             return Response.status(400).entity(Map.of("error", String.valueOf(e.getMessage()).split("\n")[0])).build();
         }
+    }
+
+    /** The sandbox's clock: {@code now} (ISO-8601, UTC) and how far it is ahead of real time. */
+    @GET
+    @Path("_sandbox/clock")
+    public Map<String, Object> clock() {
+        SandboxClock clock = pipeline().clock();
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        out.put("now", clock.now().toString());
+        out.put("offsetSeconds", clock.offset().toSeconds());
+        return out;
+    }
+
+    /** {"seconds": 90000} moves the clock forward: keys older than the retention are then forgotten. */
+    @POST
+    @Path("_sandbox/clock/advance")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response advanceClock(String body) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode json = body == null || body.isBlank()
+                    ? mapper.createObjectNode() : mapper.readTree(body);
+            com.fasterxml.jackson.databind.JsonNode seconds = json.path("seconds");
+            if (!json.isObject() || !seconds.canConvertToLong() || !seconds.isIntegralNumber()) {
+                throw new IllegalArgumentException("expected {\"seconds\": <a positive whole number>}");
+            }
+            pipeline().clock().advance(java.time.Duration.ofSeconds(seconds.asLong()));
+            return Response.ok(clock()).build();
+        } catch (IllegalArgumentException | java.io.IOException e) {
+            return Response.status(400).entity(Map.of("error", String.valueOf(e.getMessage()).split("\n")[0])).build();
+        }
+    }
+
+    /** Back to real time. */
+    @DELETE
+    @Path("_sandbox/clock")
+    public Map<String, Object> resetClock() {
+        pipeline().clock().reset();
+        return clock();
     }
 
     @GET

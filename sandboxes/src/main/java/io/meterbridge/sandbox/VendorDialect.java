@@ -28,6 +28,14 @@ public interface VendorDialect {
     /** Response header set on a replayed response. */
     String replayedHeader();
 
+    /**
+     * Whether a 500 answered while a keyed request executes is saved under its idempotency key and replayed for that
+     * key, as Stripe does (other statuses, 429 and outages save nothing). Vendors that do not document it: false.
+     */
+    default boolean savesServerErrors() {
+        return false;
+    }
+
     /** Longest accepted idempotency key. */
     default int maxIdempotencyKeyLength() {
         return 255;

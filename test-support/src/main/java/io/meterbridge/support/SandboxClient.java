@@ -12,7 +12,7 @@ import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 
 /**
- * One client for the sandboxes' documented control API (docs/api/sandboxes.md): fault switches, stored records,
+ * One client for the sandboxes' documented control API (docs/api/sandboxes.md): fault switches, the clock, stored records,
  * request journals and statistics, for every simulated vendor. Tests use it instead of talking to /_sandbox/ paths
  * themselves. Requests go to RestAssured's base URI and port, which a Quarkus test sets to the hub under test.
  */
@@ -70,6 +70,19 @@ public final class SandboxClient {
 
     public SandboxClient noFaults() {
         return faults("{}");
+    }
+
+    /** Moves this sandbox's clock forward (idempotency keys and, at Stripe, meter event identifiers expire on it). */
+    public SandboxClient advanceClock(java.time.Duration step) {
+        control().contentType(ContentType.JSON).body(Map.of("seconds", step.toSeconds())).post("clock/advance")
+                .then().statusCode(200);
+        return this;
+    }
+
+    /** Back to real time. */
+    public SandboxClient realClock() {
+        control().delete("clock").then().statusCode(200);
+        return this;
     }
 
     public JsonNode stats() {

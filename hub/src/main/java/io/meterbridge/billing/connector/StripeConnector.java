@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterbridge.billing.BillingConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
+import org.apache.camel.Exchange;
 
 /**
  * The system API of Stripe: the real wire format (form-encoded bracket notation, {@code Authorization: Bearer},
@@ -22,11 +23,26 @@ public class StripeConnector {
     private final HttpVendorClient http;
     private final String authorization;
     private final String apiVersion;
+    private final SavedServerErrors savedErrors;
 
-    public StripeConnector(BillingConfig config, ObjectMapper mapper) {
+    public StripeConnector(BillingConfig config, ObjectMapper mapper, SavedServerErrors savedErrors) {
+        this.savedErrors = savedErrors;
         this.http = new HttpVendorClient("stripe", config.stripe().baseUrl(), config.stripe().timeout(), mapper);
         this.authorization = "Bearer " + config.stripe().apiKey();
         this.apiVersion = config.stripe().apiVersion();
+    }
+
+    /**
+     * A call of a delivery's document route (routes/billing/stripe-connector.yaml). When Stripe answers a POST 500 it
+     * keeps that 500 under the key: the delivery is moved to fresh keys before the error propagates.
+     */
+    public JsonNode sendFor(VendorCall call, Exchange exchange) throws Exception {
+        try {
+            return send(call);
+        } catch (IdempotencyKeySpentException e) {
+            savedErrors.saved(exchange, e.idempotencyKey());
+            throw e;
+        }
     }
 
     public JsonNode send(VendorCall call) {
@@ -46,6 +62,12 @@ public class StripeConnector {
                 // The identifier is Stripe's deduplication key: the event is already recorded, which is what we want.
                 return new ObjectMapper().createObjectNode().put("identifier", String.valueOf(call.params().get("identifier")))
                         .put("duplicate", true);
+            }
+            throw e;
+        } catch (VendorException e) {
+            if (call.method().equals("POST") && e.status() == 500) {
+                // Stripe keeps this 500 under the key and answers it again to every retry with the same key.
+                throw new IdempotencyKeySpentException(e, call.idempotencyKey());
             }
             throw e;
         }

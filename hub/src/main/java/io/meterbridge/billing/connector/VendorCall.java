@@ -13,4 +13,9 @@ public record VendorCall(String method, String path, Map<String, Object> params,
     public static VendorCall post(String path, Map<String, Object> params, String idempotencyKey) {
         return new VendorCall("POST", path, params, idempotencyKey);
     }
+
+    /** A read; {@code pathAndQuery} carries its query string, already encoded. */
+    public static VendorCall get(String pathAndQuery) {
+        return new VendorCall("GET", pathAndQuery, Map.of(), null);
+    }
 }

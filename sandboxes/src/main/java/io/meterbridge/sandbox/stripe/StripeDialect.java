@@ -115,6 +115,12 @@ final class StripeDialect implements VendorDialect {
         return "Idempotent-Replayed";
     }
 
+    /** Stripe saves the result of a request that started executing, a 500 included, and replays it for the key. */
+    @Override
+    public boolean savesServerErrors() {
+        return true;
+    }
+
     @Override
     public List<Limit> limits(SandboxRequest request, Operation operation) {
         String account = apiKey(request);

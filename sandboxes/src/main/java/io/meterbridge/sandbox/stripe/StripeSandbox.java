@@ -45,7 +45,7 @@ public class StripeSandbox {
 
     public StripeSandbox(SandboxConfig config, ObjectMapper mapper) {
         this.pipeline = new SandboxPipeline(new StripeDialect(config.stripe()), config);
-        this.state = new StripeState(config.idempotencyRetention());
+        this.state = new StripeState(config.idempotencyRetention(), pipeline.clock());
         String secret = config.stripe().webhookSecret();
         this.webhooks = new WebhookDispatcher("stripe", config.stripe().webhookUrl(),
                 payload -> signatureHeaders(secret, Instant.now().getEpochSecond(), payload),

@@ -43,13 +43,16 @@ final class StripeState {
     private final Map<String, MeterTotal> meterTotals = new LinkedHashMap<>();
     private final Map<String, Integer> invoiceSequence = new HashMap<>();
     private final Duration identifierRetention;
+    /** The sandbox's clock: identifiers are forgotten, and event timestamps checked, on it (not on object dates). */
+    private final io.meterbridge.sandbox.SandboxClock clock;
 
     /** Summed meter event values per (event_name, customer). */
     public record MeterTotal(String eventName, String customer, long value, long events) {
     }
 
-    StripeState(Duration identifierRetention) {
+    StripeState(Duration identifierRetention, io.meterbridge.sandbox.SandboxClock clock) {
         this.identifierRetention = identifierRetention;
+        this.clock = clock;
     }
 
     private static long now() {
@@ -461,13 +464,13 @@ final class StripeState {
                             : "Invalid integer: payload[value] must be a whole number, got '" + valueText + "'.",
                     "payload[value]");
         }
-        long now = now();
+        long nowMillis = clock.millis();
+        long now = nowMillis / 1000;
         long timestamp = p.hasNonNull("timestamp") ? p.get("timestamp").asLong() : now;
         if (timestamp < now - Duration.ofDays(35).toSeconds() || timestamp > now + 300) {
             throw invalid("timestamp_out_of_range", "Timestamp must be within the past 35 calendar days and not more "
                     + "than 5 minutes in the future.", "timestamp");
         }
-        long nowMillis = System.currentTimeMillis();
         identifiers.values().removeIf(seen -> seen + identifierRetention.toMillis() <= nowMillis);
         String identifier = p.hasNonNull("identifier") ? p.get("identifier").asText() : Ids.random("mtrevt_", 24);
         if (identifiers.containsKey(identifier)) {
