@@ -39,10 +39,15 @@ class ContractTermsCloseTest {
 
     private static final String AUG = "2026-08-01T00:00:00Z", SEP = "2026-09-01T00:00:00Z";
 
+    /** The tenant's Stripe customer (the sandbox takes cus_ and letters, digits, underscores). */
+    private static String customer(String tenant) {
+        return "cus_" + tenant.replace("-", "");
+    }
+
     /** A Stripe-billed, hub-rated contract from 2026-01-01 with the given contract fields and metric terms. */
     private static void contract(String tenant, Map<String, Object> fields, Map<String, Map<String, Object>> terms) {
         admin().body(Map.of("tenant", tenant, "crmAccountId", "crm-" + tenant, "billingSystem", "stripe",
-                "billingAccountId", "cus_" + tenant, "erpSystem", "netsuite", "erpCustomerId", erpCustomer(tenant),
+                "billingAccountId", customer(tenant), "erpSystem", "netsuite", "erpCustomerId", erpCustomer(tenant),
                 "currency", "USD", "timeZone", "UTC", "validFrom", "2026-01-01T00:00:00Z"))
                 .post("/api/v1/admin/customers").then().statusCode(200);
         admin().body(body(tenant, "HUB_RATES", fields, terms)).post("/api/v1/admin/contracts").then().statusCode(200);
@@ -58,7 +63,7 @@ class ContractTermsCloseTest {
             metrics.add(term);
         });
         Map<String, Object> contract = new LinkedHashMap<>(Map.of("contractKey", contractKey(tenant),
-                "billingSystem", "stripe", "billingAccountId", "cus_" + tenant, "billingMode", mode,
+                "billingSystem", "stripe", "billingAccountId", customer(tenant), "billingMode", mode,
                 "billingCycle", "MONTHLY", "anchorDay", 1, "timeZone", "UTC", "gracePeriod", "P3D",
                 "validFrom", "2026-01-01T00:00:00Z", "metrics", metrics));
         contract.putAll(fields);
@@ -117,7 +122,7 @@ class ContractTermsCloseTest {
                 .isEqualTo("true-up of the period's spend of 67.00 to the minimum commitment of 75.00 USD");
 
         // The admin API shows the terms back as written.
-        JsonPath contracts = admin().queryParam("billingAccountId", "cus_" + tenant).get("/api/v1/admin/contracts")
+        JsonPath contracts = admin().queryParam("billingAccountId", customer(tenant)).get("/api/v1/admin/contracts")
                 .then().statusCode(200).extract().jsonPath();
         assertThat(contracts.getString("[0].minimum_commitment")).isEqualTo("75.00");
         assertThat(new BigDecimal(contracts.getString("[0].metrics.find { it.metric == 'api_requests' }.included_quantity")))
