@@ -260,9 +260,8 @@ public class PeriodCloseService {
             }
         }
         if (contract.billingMode() == BillingMode.HUB_RATES && document.currency() != null) {
+            // After every metric: the commitment is a minimum of their spend together.
             commitmentTrueUp(connection, closeId, contract, document, ratings, allSchemaRefs.toArray(String[]::new));
-        }
-        if (contract.billingMode() == BillingMode.HUB_RATES && document.currency() != null) {
             // The ERP side accrues revenue for the unbilled usage, posted before the invoice, reversed when it posts.
             PeriodCloseListener.ClosedPeriod closed = new PeriodCloseListener.ClosedPeriod(closeId, contract, period,
                     document.amountsByMetric(), document.currency(), data);
