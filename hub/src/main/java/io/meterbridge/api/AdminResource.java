@@ -73,7 +73,7 @@ public class AdminResource {
         return sqlRows.list("""
                 SELECT c.id, c.contract_key, c.billing_system, c.billing_account_id, c.billing_cycle, c.anchor_day,
                        c.time_zone, c.grace_period::text AS grace_period, c.valid_from, c.valid_to,
-                       c.billing_mode, c.billing_subscription_id, c.prepaid_credits,
+                       c.billing_mode, c.billing_subscription_id, c.prepaid_credits, c.minimum_commitment,
                        (SELECT cm.currency FROM customer_mapping cm WHERE cm.billing_system = c.billing_system
                          AND cm.billing_account_id = c.billing_account_id ORDER BY cm.valid_from DESC LIMIT 1)
                          AS currency,

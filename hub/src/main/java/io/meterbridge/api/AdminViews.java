@@ -38,6 +38,8 @@ public final class AdminViews {
             Instant validTo, String billingMode, String billingSubscriptionId,
             @Schema(description = "prepaid credit granted with the contract, an exact decimal in `currency`",
                     example = "10.00") String prepaidCredits,
+            @Schema(description = "minimum spend per period across all metrics, an exact decimal in `currency` (null: "
+                    + "none)", example = "75.00") String minimumCommitment,
             @Schema(description = "ISO 4217 currency of the billing account (its latest customer mapping)")
             String currency, List<ContractMetric> metrics) {
 
@@ -46,14 +48,15 @@ public final class AdminViews {
                     row.text("billing_account_id"), row.text("billing_cycle"), (int) row.number("anchor_day"),
                     row.text("time_zone"), row.text("grace_period"), row.instant("valid_from"),
                     row.instant("valid_to"), row.text("billing_mode"), row.text("billing_subscription_id"),
-                    row.money("prepaid_credits"), row.text("currency"), row.jsonList("metrics", ContractMetric.class));
+                    row.money("prepaid_credits"), row.money("minimum_commitment"), row.text("currency"),
+                    row.jsonList("metrics", ContractMetric.class));
         }
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record ContractMetric(String metric, String unit, String priceVersionRef, BigDecimal committedQuantity,
-            String platformPriceRef) {
+            String platformPriceRef, BigDecimal includedQuantity) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -47,12 +47,17 @@ final class DocumentBuilder {
     }
 
     void charge(int lineNo, String metric, PriceVersion price, ChargeLine line, CurrencyRule rule) {
-        if (currency != null && !currency.equals(price.currency())) {
+        charge(lineNo, metric, price.id(), price.currency(), line, rule);
+    }
+
+    /** A line priced by a term other than a price version (the contract's minimum commitment: priceRef names it). */
+    void charge(int lineNo, String metric, String priceRef, String lineCurrency, ChargeLine line, CurrencyRule rule) {
+        if (currency != null && !currency.equals(lineCurrency)) {
             throw new IllegalArgumentException("contract " + contract.key() + " prices its metrics in " + currency
-                    + " and " + price.currency() + ": one invoice has one currency");
+                    + " and " + lineCurrency + ": one invoice has one currency");
         }
-        currency = price.currency();
-        charges.add(new Charge(lineNo, metric, price.id(), line, rule.minorUnits(line.amount())));
+        currency = lineCurrency;
+        charges.add(new Charge(lineNo, metric, priceRef, line, rule.minorUnits(line.amount())));
         total = total.add(line.amount());
     }
 
@@ -60,7 +65,10 @@ final class DocumentBuilder {
         usage.add(summary);
     }
 
-    /** The charged amount per metric (usage, overage and true-up less credits): what an accrual recognises. */
+    /**
+     * The charged amount per metric (usage, overage and true-up less credits; the commitment true-up under its own
+     * metric name): what an accrual recognises.
+     */
     java.util.Map<String, BigDecimal> amountsByMetric() {
         java.util.Map<String, BigDecimal> amounts = new java.util.TreeMap<>();
         charges.forEach(c -> amounts.merge(c.metric(), c.line().amount(), BigDecimal::add));

@@ -219,6 +219,8 @@ public class PeriodCloseService {
         DocumentBuilder document = new DocumentBuilder(contract, period, closeId, null);
         BigDecimal credits = contract.prepaidCredits() == null ? BigDecimal.ZERO
                 : contract.prepaidCredits().subtract(creditsDrawn(connection, contract.key()));
+        List<Rating> ratings = new ArrayList<>();
+        Set<String> allSchemaRefs = new java.util.TreeSet<>();
         for (ContractMetric metric : metrics) {
             List<Bucket> buckets = buckets(connection, contractIds, metric.metric(), period);
             recordSources(connection, closeId, metric.metric(), buckets);
@@ -226,6 +228,7 @@ public class PeriodCloseService {
                     .map(MasterData.MetricDefinition::aggregation).orElseThrow(() -> new IllegalStateException(
                             "metric " + metric.metric() + " of contract " + contract.key() + " is not in the catalog"));
             String[] schemaRefs = schemaRefs(connection, contractIds, metric.metric(), period);
+            allSchemaRefs.addAll(List.of(schemaRefs));
             if (contract.billingMode() == BillingMode.HUB_RATES) {
                 BigDecimal quantity = periodQuantity(connection, contractIds, metric.metric(), period, aggregation, buckets);
                 PriceVersion price = prices.version(metric.priceVersionRef(), metric.metric());
@@ -236,7 +239,9 @@ public class PeriodCloseService {
                             + "), not over the period [" + period.start() + ", " + period.end() + ") of contract " + contract.key());
                 }
                 CurrencyRule rule = prices.books().currency(price.currency());
-                Rating rating = RatingEngine.rate(price, rule, quantity, metric.committedQuantity(), credits);
+                // Included units are free; the committed quantity only drives the CRM follow-ups, never an amount.
+                Rating rating = RatingEngine.rate(price, rule, quantity, metric.includedQuantity(), credits);
+                ratings.add(rating);
                 if (price.prepaidCredits() && credits.compareTo(rating.creditsAfter()) != 0) {
                     drawCredits(connection, contract.key(), closeId, metric.metric(), credits.subtract(rating.creditsAfter()));
                 }
@@ -255,6 +260,8 @@ public class PeriodCloseService {
             }
         }
         if (contract.billingMode() == BillingMode.HUB_RATES && document.currency() != null) {
+            // After every metric: the commitment is a minimum of their spend together.
+            commitmentTrueUp(connection, closeId, contract, document, ratings, allSchemaRefs.toArray(String[]::new));
             // The ERP side accrues revenue for the unbilled usage, posted before the invoice, reversed when it posts.
             PeriodCloseListener.ClosedPeriod closed = new PeriodCloseListener.ClosedPeriod(closeId, contract, period,
                     document.amountsByMetric(), document.currency(), data);
@@ -469,6 +476,55 @@ public class PeriodCloseService {
             insert.setBigDecimal(4, amount);
             insert.executeUpdate();
         }
+    }
+
+    /**
+     * The contract's minimum commitment across all its metrics, trued up on its own line (metric
+     * {@link MasterData#COMMITMENT_METRIC}). Its lineage: the contract version whose term it is (price_version
+     * {@code contract:<key>@<validFrom>}, the term and the spend it was compared with in price_definition), the schema
+     * versions of all the period's usage, and the close's charge_source rows of every metric.
+     */
+    private void commitmentTrueUp(Connection connection, long closeId, Contract contract, DocumentBuilder document,
+            List<Rating> ratings, String[] schemaRefs) throws SQLException {
+        if (contract.minimumCommitment() == null) {
+            return;
+        }
+        CurrencyRule rule = prices.books().currency(document.currency());
+        Optional<ChargeLine> trueUp = RatingEngine.commitment(contract.minimumCommitment(), rule, ratings);
+        if (trueUp.isEmpty()) {
+            return;
+        }
+        String term = "contract:" + contract.key() + "@" + contract.validFrom();
+        Map<String, Object> definition = new java.util.LinkedHashMap<>();
+        definition.put("contractId", contract.id());
+        definition.put("contractKey", contract.key());
+        definition.put("validFrom", contract.validFrom().toString());
+        definition.put("minimumCommitment", contract.minimumCommitment().toPlainString());
+        definition.put("currency", rule.currency());
+        definition.put("spend", ratings.stream().map(Rating::spend).reduce(BigDecimal.ZERO, BigDecimal::add)
+                .toPlainString());
+        Map<String, String> byVersion = new java.util.LinkedHashMap<>();
+        ratings.forEach(r -> byVersion.put(r.priceVersion(), r.spend().toPlainString()));
+        definition.put("spendByPriceVersion", byVersion);
+        int lineNo = document.lineCount() + 1;
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO rated_charge (close_id, line_no, metric, line_type, description, quantity, amount, currency,
+                  amount_minor, price_version, price_definition, schema_refs, usage_quantity)
+                VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?::jsonb, ?, NULL)""")) {
+            insert.setLong(1, closeId);
+            insert.setInt(2, lineNo);
+            insert.setString(3, MasterData.COMMITMENT_METRIC);
+            insert.setString(4, trueUp.get().type().name());
+            insert.setString(5, trueUp.get().description());
+            insert.setBigDecimal(6, trueUp.get().amount());
+            insert.setString(7, rule.currency());
+            insert.setLong(8, rule.minorUnits(trueUp.get().amount()));
+            insert.setString(9, term);
+            insert.setString(10, json(definition));
+            insert.setArray(11, connection.createArrayOf("text", schemaRefs));
+            insert.executeUpdate();
+        }
+        document.charge(lineNo, MasterData.COMMITMENT_METRIC, term, rule.currency(), trueUp.get(), rule);
     }
 
     private void insertCharge(Connection connection, long closeId, int lineNo, String metric, ChargeLine line,

@@ -16,6 +16,12 @@ public record MasterData(Map<String, List<CustomerMapping>> customersByTenant,
         Map<String, List<Contract>> contractsByBillingAccount, Map<String, List<MetricFeed>> feedsByEventType,
         Map<String, MetricDefinition> metrics, long version) {
 
+    /**
+     * The metric name the charge line of a contract's minimum-commitment true-up carries (the accounting policy maps it
+     * to a revenue account like any metric); reserved, so no catalog metric can take it.
+     */
+    public static final String COMMITMENT_METRIC = "minimum_commitment";
+
     public enum Aggregation {
         SUM, COUNT, MAX, UNIQUE_COUNT, LATEST
     }
@@ -29,8 +35,13 @@ public record MasterData(Map<String, List<CustomerMapping>> customersByTenant,
         }
     }
 
+    /**
+     * @param includedQuantity  units of the period that are free; those above are priced at their position (null: none)
+     * @param committedQuantity the usage the customer committed to: only the CRM follow-ups at 80 % and 100 % use it,
+     *                          it changes no amount
+     */
     public record ContractMetric(String metric, String unit, String priceVersionRef, BigDecimal committedQuantity,
-            String platformPriceRef) {
+            String platformPriceRef, BigDecimal includedQuantity) {
     }
 
     public enum BillingMode {
@@ -40,9 +51,11 @@ public record MasterData(Map<String, List<CustomerMapping>> customersByTenant,
         PLATFORM_RATES
     }
 
+    /** minimumCommitment: the minimum spend per period across all metrics, in the contract's currency (null: none). */
     public record Contract(long id, String key, String billingSystem, String billingAccountId, int anchorDay,
             ZoneId timeZone, Duration gracePeriod, Instant validFrom, Instant validTo, Map<String, ContractMetric> metrics,
-            BillingMode billingMode, String billingSubscriptionId, BigDecimal prepaidCredits) {
+            BillingMode billingMode, String billingSubscriptionId, BigDecimal prepaidCredits,
+            BigDecimal minimumCommitment) {
 
         public String billingKey() {
             return billingSystem + ":" + billingAccountId;

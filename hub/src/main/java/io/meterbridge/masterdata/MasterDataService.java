@@ -89,7 +89,8 @@ public class MasterDataService {
             String select = """
                     SELECT to_jsonb(c) || jsonb_build_object('metrics', (SELECT jsonb_agg(jsonb_build_object(
                         'metric', m.metric, 'unit', m.unit, 'priceVersion', m.price_version_ref,
-                        'committedQuantity', m.committed_quantity, 'platformPriceRef', m.platform_price_ref) ORDER BY m.metric)
+                        'committedQuantity', m.committed_quantity, 'platformPriceRef', m.platform_price_ref,
+                        'includedQuantity', m.included_quantity) ORDER BY m.metric)
                       FROM contract_metric m WHERE m.contract_id = c.id))
                     FROM contract c WHERE contract_key = ? AND valid_from = ?""";
             Map<String, Object> existing = row(connection, select, version.contractKey(), ts(version.validFrom()));
@@ -99,22 +100,23 @@ public class MasterDataService {
                     version.anchorDay() == null ? 1 : version.anchorDay(), zone(version.timeZone()),
                     grace(version.gracePeriod()), ts(validTo), billingMode(version.billingMode()),
                     version.billingSubscriptionId(),
-                    version.prepaidCredits() == null ? java.math.BigDecimal.ZERO : version.prepaidCredits()};
+                    version.prepaidCredits() == null ? java.math.BigDecimal.ZERO : version.prepaidCredits(),
+                    version.minimumCommitment()};
             long id;
             if (existing != null) {
                 id = id(existing);
                 execute(connection, """
                         UPDATE contract SET billing_system = ?, billing_account_id = ?, billing_cycle = ?, anchor_day = ?,
                           time_zone = ?, grace_period = ?::interval, valid_to = ?, billing_mode = ?,
-                          billing_subscription_id = ?, prepaid_credits = ? WHERE id = ?""", append(values, id));
+                          billing_subscription_id = ?, prepaid_credits = ?, minimum_commitment = ? WHERE id = ?""", append(values, id));
                 execute(connection, "DELETE FROM contract_metric WHERE contract_id = ?", id);
             } else {
                 closeSuperseded(connection, "contract", "contract_key", version.contractKey(), version.validFrom(), changedBy);
                 try (PreparedStatement insert = connection.prepareStatement("""
                         INSERT INTO contract (billing_system, billing_account_id, billing_cycle, anchor_day, time_zone,
                           grace_period, valid_to, billing_mode, billing_subscription_id, prepaid_credits,
-                          contract_key, valid_from)
-                        VALUES (?, ?, ?, ?, ?, ?::interval, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
+                          minimum_commitment, contract_key, valid_from)
+                        VALUES (?, ?, ?, ?, ?, ?::interval, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
                     bind(insert, append(append(values, version.contractKey()), ts(version.validFrom())));
                     try (ResultSet rows = insert.executeQuery()) {
                         rows.next();
@@ -129,9 +131,9 @@ public class MasterDataService {
                 }
                 execute(connection, """
                         INSERT INTO contract_metric (contract_id, metric, unit, price_version_ref, committed_quantity,
-                          platform_price_ref)
-                        VALUES (?, ?, ?, ?, ?, ?)""", id, metric.metric(), metric.unit(), metric.priceVersion(),
-                        metric.committedQuantity(), metric.platformPriceRef());
+                          platform_price_ref, included_quantity)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)""", id, metric.metric(), metric.unit(), metric.priceVersion(),
+                        metric.committedQuantity(), metric.platformPriceRef(), metric.includedQuantity());
             }
             return new Change(existing, row(connection, select, version.contractKey(), ts(version.validFrom())));
         });
@@ -361,6 +363,14 @@ public class MasterDataService {
         if (v.prepaidCredits() != null && v.prepaidCredits().signum() < 0) {
             throw new IllegalArgumentException("prepaidCredits: must not be negative");
         }
+        if (v.minimumCommitment() != null && v.minimumCommitment().signum() < 0) {
+            throw new IllegalArgumentException("minimumCommitment: must not be negative");
+        }
+        if (v.minimumCommitment() != null && mode.equals("PLATFORM_RATES")) {
+            // The platform prices a PLATFORM_RATES contract: a hub-side minimum would never reach an invoice.
+            throw new IllegalArgumentException("minimumCommitment: a PLATFORM_RATES contract is priced by its platform; "
+                    + "set the minimum there");
+        }
         if (mode.equals("PLATFORM_RATES") && v.billingSystem().equalsIgnoreCase("chargebee")
                 && (v.billingSubscriptionId() == null || v.billingSubscriptionId().isBlank())) {
             throw new IllegalArgumentException("billingSubscriptionId: Chargebee usages are reported against a "
@@ -374,6 +384,16 @@ public class MasterDataService {
             require(m.metric(), "metrics[].metric");
             require(m.unit(), "metrics[].unit");
             require(m.priceVersion(), "metrics[].priceVersion");
+            if (m.includedQuantity() != null && m.includedQuantity().signum() < 0) {
+                throw new IllegalArgumentException("metrics[].includedQuantity: must not be negative (" + m.metric() + ")");
+            }
+            if (m.committedQuantity() != null && m.committedQuantity().signum() < 0) {
+                throw new IllegalArgumentException("metrics[].committedQuantity: must not be negative (" + m.metric() + ")");
+            }
+            if (m.includedQuantity() != null && mode.equals("PLATFORM_RATES")) {
+                throw new IllegalArgumentException("metrics[].includedQuantity: a PLATFORM_RATES contract is priced by "
+                        + "its platform; include the units there (" + m.metric() + ")");
+            }
             if (mode.equals("PLATFORM_RATES")) {
                 require(m.platformPriceRef(), "metrics[].platformPriceRef (PLATFORM_RATES: the platform's meter or "
                         + "item price for " + m.metric() + ")");
@@ -389,6 +409,9 @@ public class MasterDataService {
         require(v.id(), "id");
         require(v.unit(), "unit");
         require(v.aggregation(), "aggregation");
+        if (MasterData.COMMITMENT_METRIC.equals(v.id())) {
+            throw new IllegalArgumentException("id: '" + v.id() + "' is reserved for the contract's minimum-commitment line");
+        }
         if (!AGGREGATIONS.contains(v.aggregation().toUpperCase(Locale.ROOT))) {
             throw new IllegalArgumentException("aggregation: '" + v.aggregation() + "' is not one of " + AGGREGATIONS);
         }

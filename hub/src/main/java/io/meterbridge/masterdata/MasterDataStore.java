@@ -91,25 +91,27 @@ public class MasterDataStore {
         }
         Map<Long, Map<String, ContractMetric>> contractMetrics = new HashMap<>();
         try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(
-                "SELECT contract_id, metric, unit, price_version_ref, committed_quantity, platform_price_ref FROM contract_metric")) {
+                "SELECT contract_id, metric, unit, price_version_ref, committed_quantity, platform_price_ref, included_quantity "
+                        + "FROM contract_metric")) {
             while (rows.next()) {
                 contractMetrics.computeIfAbsent(rows.getLong(1), id -> new LinkedHashMap<>()).put(rows.getString(2),
                         new ContractMetric(rows.getString(2), rows.getString(3), rows.getString(4), rows.getBigDecimal(5),
-                                rows.getString(6)));
+                                rows.getString(6), rows.getBigDecimal(7)));
             }
         }
         Map<String, List<Contract>> contracts = new HashMap<>();
         try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery("""
                 SELECT id, contract_key, billing_system, billing_account_id, anchor_day, time_zone,
                        extract(epoch FROM grace_period)::bigint, valid_from, valid_to, billing_mode,
-                       billing_subscription_id, prepaid_credits
+                       billing_subscription_id, prepaid_credits, minimum_commitment
                 FROM contract ORDER BY valid_from""")) {
             while (rows.next()) {
                 Contract contract = new Contract(rows.getLong(1), rows.getString(2), rows.getString(3),
                         rows.getString(4), rows.getInt(5), ZoneId.of(rows.getString(6)),
                         Duration.ofSeconds(rows.getLong(7)), instant(rows, 8), instant(rows, 9),
                         Map.copyOf(contractMetrics.getOrDefault(rows.getLong(1), Map.of())),
-                        MasterData.BillingMode.valueOf(rows.getString(10)), rows.getString(11), rows.getBigDecimal(12));
+                        MasterData.BillingMode.valueOf(rows.getString(10)), rows.getString(11), rows.getBigDecimal(12),
+                        rows.getBigDecimal(13));
                 contracts.computeIfAbsent(contract.billingKey(), k -> new ArrayList<>()).add(contract);
             }
         }

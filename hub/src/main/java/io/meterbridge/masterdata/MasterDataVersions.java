@@ -29,12 +29,19 @@ public final class MasterDataVersions {
             Instant validTo, List<ContractMetricVersion> metrics, String billingMode, String billingSubscriptionId,
             // Money: a decimal string in the JSON APIs and the audit trail ("10.00"); a number is still accepted.
             @JsonFormat(shape = JsonFormat.Shape.STRING)
-            @Schema(type = SchemaType.STRING, format = "decimal", example = "10.00") BigDecimal prepaidCredits) {
+            @Schema(type = SchemaType.STRING, format = "decimal", example = "10.00") BigDecimal prepaidCredits,
+            // The minimum spend per period across all metrics, in the contract's currency, trued up on its own line.
+            @JsonFormat(shape = JsonFormat.Shape.STRING)
+            @Schema(type = SchemaType.STRING, format = "decimal", example = "75.00") BigDecimal minimumCommitment) {
     }
 
-    /** platformPriceRef: the platform's name for this metric's price (Stripe meter event_name, Chargebee item price). */
+    /**
+     * platformPriceRef: the platform's name for this metric's price (Stripe meter event_name, Chargebee item price).
+     * includedQuantity: free units per period, those above priced at their position in the tiers. committedQuantity:
+     * the usage the CRM follow-ups at 80 % and 100 % compare with; it changes no amount.
+     */
     public record ContractMetricVersion(String metric, String unit, String priceVersion, BigDecimal committedQuantity,
-            String platformPriceRef) {
+            String platformPriceRef, BigDecimal includedQuantity) {
     }
 
     /** A metric of the catalog. factor converts the field's unit to the metric's (bytes to GB: 0.000000001). */

@@ -21,7 +21,9 @@ import io.meterbridge.rating.PriceModel.Tier;
 
 /**
  * Price versions and currency rules read from {@code mappings/price-books/} (data, not code): {@code currencies.yaml}
- * and any other {@code *.yaml} with a {@code priceVersions} list. Every problem names its file and field.
+ * and any other {@code *.yaml} with a {@code priceVersions} list. Every problem names its file and field, and what
+ * would price wrongly is refused at load (tiers not ascending, upTo or blockSize not positive, negative prices or
+ * minimums), naming the file, the price version and the field.
  */
 public final class PriceBooks {
 
@@ -93,37 +95,61 @@ public final class PriceBooks {
         String where = file + ": price version '" + id + "'";
         String model = text(v, "model", file).toUpperCase(Locale.ROOT);
         PriceModel priceModel = switch (model) {
-            case "PER_UNIT" -> new PriceModel.PerUnit(decimal(v, "unitPrice", where));
+            case "PER_UNIT" -> new PriceModel.PerUnit(notNegative(decimal(v, "unitPrice", where), "unitPrice", where));
             case "GRADUATED" -> new PriceModel.Graduated(tiers(v, where));
             case "VOLUME" -> new PriceModel.Volume(tiers(v, where));
-            case "PACKAGE" -> new PriceModel.Package(decimal(v, "blockSize", where), decimal(v, "blockPrice", where),
+            case "PACKAGE" -> new PriceModel.Package(positive(decimal(v, "blockSize", where), "blockSize", where),
+                    notNegative(decimal(v, "blockPrice", where), "blockPrice", where),
                     RoundingMode.valueOf(v.path("blockRounding").asText("UP")));
             default -> throw new IllegalArgumentException(where + ": model '" + model
                     + "' is not one of PER_UNIT, GRADUATED, VOLUME, PACKAGE");
         };
         return new PriceVersion(id, text(v, "metric", file), text(v, "currency", file), priceModel,
-                v.hasNonNull("minimumCharge") ? decimal(v, "minimumCharge", where) : null,
+                v.hasNonNull("minimumCharge") ? notNegative(decimal(v, "minimumCharge", where), "minimumCharge", where) : null,
                 v.path("prepaidCredits").asBoolean(false), Instant.parse(text(v, "validFrom", file)),
                 v.hasNonNull("validTo") ? Instant.parse(v.get("validTo").asText()) : null);
     }
 
+    /** Tiers that would price wrongly are refused: each upTo positive and above the one before, no negative price. */
     private static List<Tier> tiers(JsonNode v, String where) {
         List<Tier> tiers = new ArrayList<>();
         JsonNode list = v.path("tiers");
+        BigDecimal previous = null;
         for (int i = 0; i < list.size(); i++) {
             JsonNode t = list.get(i);
+            String field = "tiers[" + i + "]";
             boolean last = i == list.size() - 1;
             if (last == t.hasNonNull("upTo")) {
-                throw new IllegalArgumentException(where + ": tiers[" + i + "].upTo: "
+                throw new IllegalArgumentException(where + ": " + field + ".upTo: "
                         + (last ? "the last tier has no upper bound" : "every tier but the last needs one"));
             }
-            tiers.add(new Tier(last ? null : decimal(t, "upTo", where), decimal(t, "unitPrice", where),
-                    t.hasNonNull("flatFee") ? decimal(t, "flatFee", where) : null));
+            BigDecimal upTo = last ? null : positive(decimal(t, "upTo", where), field + ".upTo", where);
+            if (upTo != null && previous != null && upTo.compareTo(previous) <= 0) {
+                throw new IllegalArgumentException(where + ": " + field + ".upTo: " + upTo.toPlainString()
+                        + " is not above tiers[" + (i - 1) + "].upTo " + previous.toPlainString() + " (tiers ascend)");
+            }
+            previous = upTo;
+            tiers.add(new Tier(upTo, notNegative(decimal(t, "unitPrice", where), field + ".unitPrice", where),
+                    t.hasNonNull("flatFee") ? notNegative(decimal(t, "flatFee", where), field + ".flatFee", where) : null));
         }
         if (tiers.isEmpty()) {
             throw new IllegalArgumentException(where + ": tiers: at least one tier is needed");
         }
         return tiers;
+    }
+
+    private static BigDecimal positive(BigDecimal value, String field, String where) {
+        if (value.signum() <= 0) {
+            throw new IllegalArgumentException(where + ": " + field + ": must be positive, got " + value.toPlainString());
+        }
+        return value;
+    }
+
+    private static BigDecimal notNegative(BigDecimal value, String field, String where) {
+        if (value.signum() < 0) {
+            throw new IllegalArgumentException(where + ": " + field + ": must not be negative, got " + value.toPlainString());
+        }
+        return value;
     }
 
     /** Decimals are read from their text, never through a double: 0.0010 stays exactly 0.0010. */

@@ -25,8 +25,8 @@ import static io.meterbridge.support.MasterDataFixture.finance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Period close of a hub-rated contract against amounts computed by hand: a commitment with overage and a
- * minimum-commitment true-up, volume-priced distinct users, package-priced peak storage, and prepaid credits that
+ * Period close of a hub-rated contract against amounts computed by hand: included units with overage and a
+ * minimum-charge true-up, volume-priced distinct users, package-priced peak storage, and prepaid credits that
  * run out in the first period. Half-open periods: an event at 00:00 on the 1st belongs to the new period.
  */
 @QuarkusTest

@@ -10,14 +10,16 @@ import io.meterbridge.rating.PriceModel.Package;
 import io.meterbridge.rating.PriceModel.PerUnit;
 import io.meterbridge.rating.PriceModel.Tier;
 import io.meterbridge.rating.PriceModel.Volume;
-import io.meterbridge.rating.RatingEngine.LineType;
 import io.meterbridge.rating.RatingEngine.Rating;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Every pricing model against amounts computed by hand (in the comments). */
+/**
+ * Every pricing model against amounts computed by hand (in the comments). Included units: IncludedUnitsTest; minimums:
+ * MinimumChargeTest and MinimumCommitmentTest.
+ */
 class RatingEngineTest {
 
     private static final CurrencyRule USD = new CurrencyRule("USD", 2, RoundingMode.HALF_UP);
@@ -75,29 +77,6 @@ class RatingEngineTest {
         assertThat(total(up, "2001")).isEqualByComparingTo("15.00"); // a started block counts
         assertThat(total(up, "0")).isEqualByComparingTo("0");
         assertThat(total(new Package(d("1000"), d("5.00"), RoundingMode.DOWN), "2999")).isEqualByComparingTo("10.00");
-    }
-
-    @Test
-    void onlyUsageAboveTheCommittedQuantityIsBilledAsOverage() {
-        PriceVersion price = price("USD", new PerUnit(d("0.001")), null, false);
-        Rating over = RatingEngine.rate(price, USD, d("130000"), d("100000"), null);
-        assertThat(over.total()).isEqualByComparingTo("30.00"); // 30,000 x 0.001
-        assertThat(over.lines()).singleElement().satisfies(line -> {
-            assertThat(line.type()).isEqualTo(LineType.OVERAGE);
-            assertThat(line.quantity()).isEqualByComparingTo("30000");
-        });
-        assertThat(RatingEngine.rate(price, USD, d("90000"), d("100000"), null).total()).isEqualByComparingTo("0");
-    }
-
-    @Test
-    void aMinimumCommitmentIsTrueUpWhenUsageFallsShort() {
-        PriceVersion price = price("USD", new PerUnit(d("0.01")), d("500.00"), false);
-        Rating shortfall = RatingEngine.rate(price, USD, d("20000"), null, null);
-        assertThat(shortfall.lines()).extracting(RatingEngine.ChargeLine::type).containsExactly(LineType.USAGE, LineType.TRUE_UP);
-        assertThat(shortfall.lines().get(0).amount()).isEqualByComparingTo("200.00");
-        assertThat(shortfall.lines().get(1).amount()).isEqualByComparingTo("300.00");
-        assertThat(shortfall.total()).isEqualByComparingTo("500.00");
-        assertThat(RatingEngine.rate(price, USD, d("60000"), null, null).total()).isEqualByComparingTo("600.00");
     }
 
     @Test

@@ -22,7 +22,10 @@ public final class BillingFixture {
     private BillingFixture() {
     }
 
-    /** A tenant with a billing account and a contract, valid from 2026-01-01, monthly from the 1st, UTC. */
+    /**
+     * A tenant with a billing account and a contract, valid from 2026-01-01, monthly from the 1st, UTC. committed: per
+     * metric, the quantity the contract both includes and commits to.
+     */
     public static void contract(String tenant, String system, String account, String mode, String subscription,
             BigDecimal prepaidCredits, Map<String, BigDecimal> committed, String... metrics) {
         contract(tenant, "netsuite", system, account, mode, subscription, prepaidCredits, committed, metrics);
@@ -43,6 +46,8 @@ public final class BillingFixture {
             term.put("priceVersion", PRICE_VERSIONS.get(metric));
             term.put("platformPriceRef", metric.replace('_', '-') + "-meter");
             if (committed.containsKey(metric)) {
+                // Included (free, the units above priced at their position) and committed (the CRM follow-ups) alike.
+                term.put("includedQuantity", committed.get(metric));
                 term.put("committedQuantity", committed.get(metric));
             }
             terms.add(term);
