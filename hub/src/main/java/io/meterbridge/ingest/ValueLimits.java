@@ -1,6 +1,8 @@
 package io.meterbridge.ingest;
 
 import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayDeque;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
@@ -11,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meterbridge.platform.HubConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 /**
  * The value limits of docs/api/ingest.md#limits: every event that passes them can be claimed, published, metered and
@@ -41,13 +44,24 @@ public class ValueLimits {
     private final int maxIntegerDigits;
     private final int maxFractionDigits;
 
+    /** |x| below this is within maxIntegerDigits; null when every long is (19 digits or more allowed). */
+    private final Long longBound;
+    private final BigInteger integerBound;
+
+    @Inject
     public ValueLimits(HubConfig config) {
-        HubConfig.Ingest ingest = config.ingest();
-        this.maxAttributeLength = ingest.maxAttributeLength();
-        this.maxAge = ingest.maxEventAge();
-        this.maxLead = ingest.maxEventLead();
-        this.maxIntegerDigits = ingest.maxIntegerDigits();
-        this.maxFractionDigits = ingest.maxFractionDigits();
+        this(config.ingest().maxAttributeLength(), config.ingest().maxEventAge(), config.ingest().maxEventLead(),
+                config.ingest().maxIntegerDigits(), config.ingest().maxFractionDigits());
+    }
+
+    ValueLimits(int maxAttributeLength, Duration maxAge, Duration maxLead, int maxIntegerDigits, int maxFractionDigits) {
+        this.maxAttributeLength = maxAttributeLength;
+        this.maxAge = maxAge;
+        this.maxLead = maxLead;
+        this.maxIntegerDigits = maxIntegerDigits;
+        this.maxFractionDigits = maxFractionDigits;
+        this.integerBound = BigInteger.TEN.pow(maxIntegerDigits);
+        this.longBound = maxIntegerDigits < 19 ? integerBound.longValueExact() : null;
     }
 
     /** Every attribute but {@code data}: names and values. Null when they are all within the limits. */
@@ -100,36 +114,68 @@ public class ValueLimits {
         return check(data, "data");
     }
 
-    private Violation check(JsonNode node, String path) {
+    /** A value and the place it sits at, e.g. "data" or "region". */
+    private Violation check(JsonNode node, String root) {
+        ArrayDeque<Object> path = new ArrayDeque<>();
+        String[] problem = new String[2]; // code, text
+        return walk(node, path, problem) ? null : new Violation(problem[0], path(root, path) + problem[1]);
+    }
+
+    /**
+     * True when everything under {@code node} is within the limits; else {@code path} holds where (field names and
+     * array indexes, outermost first) and {@code problem} what. The path is only turned into text on a violation:
+     * this runs over every field of every event.
+     */
+    private boolean walk(JsonNode node, ArrayDeque<Object> path, String[] problem) {
         if (node.isTextual()) {
-            String problem = characters(node.asText(), false);
-            return problem == null ? null : new Violation("bad_character", path + ": " + problem);
+            return ok(characters(node.textValue(), false), "bad_character", "", problem);
         }
         if (node.isNumber()) {
-            String problem = number(node);
-            return problem == null ? null : new Violation("number_range", path + ": " + problem);
+            return ok(number(node), "number_range", "", problem);
         }
         if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext();) {
                 Map.Entry<String, JsonNode> field = fields.next();
-                String problem = characters(field.getKey(), false);
-                if (problem != null) {
-                    return new Violation("bad_character", path + ": a field name " + problem);
+                if (!ok(characters(field.getKey(), false), "bad_character", "a field name ", problem)) {
+                    return false;
                 }
-                Violation violation = check(field.getValue(), path + "." + shortened(field.getKey()));
-                if (violation != null) {
-                    return violation;
+                path.addLast(field.getKey());
+                if (!walk(field.getValue(), path, problem)) {
+                    return false;
                 }
+                path.removeLast();
             }
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                Violation violation = check(node.get(i), path + "[" + i + "]");
-                if (violation != null) {
-                    return violation;
+                path.addLast(i);
+                if (!walk(node.get(i), path, problem)) {
+                    return false;
                 }
+                path.removeLast();
             }
         }
-        return null;
+        return true;
+    }
+
+    private static boolean ok(String failure, String code, String prefix, String[] problem) {
+        if (failure == null) {
+            return true;
+        }
+        problem[0] = code;
+        problem[1] = prefix + failure;
+        return false;
+    }
+
+    private static String path(String root, ArrayDeque<Object> path) {
+        StringBuilder text = new StringBuilder(root);
+        for (Object element : path) {
+            if (element instanceof Integer index) {
+                text.append('[').append(index).append(']');
+            } else {
+                text.append('.').append(shortened((String) element));
+            }
+        }
+        return text.append(": ").toString();
     }
 
     /**
@@ -162,8 +208,10 @@ public class ValueLimits {
     private String number(JsonNode node) {
         if (node.isIntegralNumber()) {
             // Exact whatever its size (int, long, BigInteger): only the magnitude is bounded.
-            int digits = node.bigIntegerValue().abs().toString().length();
-            return digits > maxIntegerDigits ? "more than " + maxIntegerDigits + " digits before the decimal point" : null;
+            boolean within = longBound != null && node.canConvertToLong()
+                    ? node.longValue() > -longBound && node.longValue() < longBound
+                    : node.bigIntegerValue().abs().compareTo(integerBound) < 0;
+            return within ? null : "more than " + maxIntegerDigits + " digits before the decimal point";
         }
         if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
             return "more than " + maxIntegerDigits + " digits before the decimal point";
