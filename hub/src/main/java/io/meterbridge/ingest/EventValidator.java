@@ -136,6 +136,7 @@ public class EventValidator {
                 return reject(source, id, "time", "time: '" + timeNode.asText()
                         + "' is not an RFC 3339 timestamp (e.g. 2026-11-24T10:15:00Z)", protect(event, schema.shape(), personalSubject));
             }
+            // Against the hub's clock on both doors: a raw record's timestamp is the producer's and would move the window.
             violation = limits.checkTime(time, receivedAt);
             if (violation != null) {
                 return reject(source, id, violation.code(), violation.detail(), protect(event, schema.shape(), personalSubject));
