@@ -37,13 +37,15 @@ public class EventValidator {
     private final Tokenizer tokenizer;
     private final com.fasterxml.jackson.databind.ObjectMapper mapper;
     private final SourceRegistry sources;
+    private final ValueLimits limits;
 
     public EventValidator(EventSchemas schemas, Tokenizer tokenizer, com.fasterxml.jackson.databind.ObjectMapper mapper,
-            SourceRegistry sources) {
+            SourceRegistry sources, ValueLimits limits) {
         this.schemas = schemas;
         this.tokenizer = tokenizer;
         this.mapper = mapper;
         this.sources = sources;
+        this.limits = limits;
     }
 
     /** An event that passed: tokenized, its time settled, its schema version recorded. */
@@ -91,6 +93,12 @@ public class EventValidator {
                 return reject(source, id, "missing_attribute", attribute + ": " + problem, protect(event, null, personalSubject));
             }
         }
+        // Before any reason quotes an attribute, and before anything is claimed: a value PostgreSQL or an index
+        // would refuse is the producer's 400, never a 503 it retries for ever.
+        ValueLimits.Violation violation = limits.checkAttributes(event);
+        if (violation != null) {
+            return reject(source, id, violation.code(), violation.detail(), protect(event, null, personalSubject));
+        }
         if (!"1.0".equals(text(event, "specversion"))) {
             return reject(source, id, "specversion",
                     "specversion: must be \"1.0\", got \"" + text(event, "specversion") + "\"", protect(event, null, personalSubject));
@@ -128,6 +136,11 @@ public class EventValidator {
                 return reject(source, id, "time", "time: '" + timeNode.asText()
                         + "' is not an RFC 3339 timestamp (e.g. 2026-11-24T10:15:00Z)", protect(event, schema.shape(), personalSubject));
             }
+            // Against the hub's clock on both doors: a raw record's timestamp is the producer's and would move the window.
+            violation = limits.checkTime(time, receivedAt);
+            if (violation != null) {
+                return reject(source, id, violation.code(), violation.detail(), protect(event, schema.shape(), personalSubject));
+            }
         }
         // Validate the producer's original values first: tokens would not satisfy a schema's formats.
         JsonNode data = event.get("data");
@@ -135,6 +148,10 @@ public class EventValidator {
             String problem = data == null ? "required, must be a JSON object" : "must be a JSON object, got "
                     + data.getNodeType().name().toLowerCase();
             return reject(source, id, "data", "data: " + problem, protect(event, schema.shape(), personalSubject));
+        }
+        violation = limits.checkData(data);
+        if (violation != null) {
+            return reject(source, id, violation.code(), violation.detail(), protect(event, schema.shape(), personalSubject));
         }
         if (schema.refusesUndeclared() && hasUndeclared(data, schema.shape())) {
             return reject(source, id, "undeclared", "data: has fields that schema " + schema.ref()

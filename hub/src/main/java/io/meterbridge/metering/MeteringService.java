@@ -41,6 +41,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class MeteringService {
 
+    /** Longest distinct value of a UNIQUE_COUNT metric stored as sent (docs/api/ingest.md#limits). */
+    public static final int MAX_DISTINCT_VALUE_LENGTH = 256;
+    static final String DIGEST_PREFIX = "sha256:";
+
     private final DataSource dataSource;
     private final MasterDataStore masterData;
     private final MeterRegistry registry;
@@ -146,7 +150,7 @@ public class MeteringService {
             if (value.isMissingNode() || value.isNull()) {
                 throw new IllegalArgumentException("data." + feed.field() + ": missing, metric " + feed.metric().id() + " counts it");
             }
-            uniqueValue = value.isValueNode() ? value.asText() : value.toString();
+            uniqueValue = distinctValue(value.isValueNode() ? value.asText() : value.toString());
         } else if (aggregation != Aggregation.COUNT) {
             JsonNode value = event.data().path(feed.field());
             if (!value.isNumber()) {
@@ -160,6 +164,23 @@ public class MeteringService {
         boolean late = !now.isBefore(period.end().plus(contract.gracePeriod()));
         return Line.of(event, feed.metric().id(), aggregation, terms.unit(), bucket, quantity.stripTrailingZeros(),
                 uniqueValue, customer.id(), contract.id(), terms.priceVersionRef(), late);
+    }
+
+    /**
+     * A distinct value as usage_unique_value keeps it: as sent up to {@link #MAX_DISTINCT_VALUE_LENGTH} characters,
+     * longer ones by their SHA-256 (same value, same digest, so the count is unchanged), or the primary key's btree
+     * entry could outgrow its 2,704 bytes and fail the whole batch.
+     */
+    static String distinctValue(String value) {
+        if (value.codePointCount(0, value.length()) <= MAX_DISTINCT_VALUE_LENGTH) {
+            return value;
+        }
+        try {
+            return DIGEST_PREFIX + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Idempotent consumer + aggregator: one transaction for the whole micro-batch. */

@@ -136,6 +136,34 @@ public interface HubConfig {
         /** Consumer group of the raw-topic ingestion route. */
         @WithDefault("meterbridge-ingest")
         String rawConsumerGroup();
+
+        /*
+         * Value limits (docs/api/ingest.md#limits): what passes them is storable and meterable, so a bad value is a
+         * 400 at the door instead of a 503 retried for ever or a metering batch PostgreSQL refuses.
+         */
+
+        /**
+         * Longest id, source, type, subject, dataschema and datacontenttype, in characters: 256 characters of at most
+         * 4 UTF-8 bytes keep (source, id, metric) and (subject, ..., distinct value) under btree's 2,704-byte entry.
+         */
+        @WithDefault("256")
+        int maxAttributeLength();
+
+        /** Oldest accepted {@code time}, before receipt: 400 days cover a year of late events and their grace. */
+        @WithDefault("P400D")
+        Duration maxEventAge();
+
+        /** Furthest {@code time} may be after receipt: clock skew only (the signature tolerance is 5 minutes too). */
+        @WithDefault("PT5M")
+        Duration maxEventLead();
+
+        /** Most digits before the decimal point of a number in {@code data}: 18 fit a signed 64-bit integer. */
+        @WithDefault("18")
+        int maxIntegerDigits();
+
+        /** Most digits after the decimal point of a number in {@code data}. */
+        @WithDefault("15")
+        int maxFractionDigits();
     }
 
     interface Embedded {
