@@ -18,6 +18,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
+import org.apache.camel.api.management.ManagedCamelContext;
+import org.apache.camel.api.management.mbean.ManagedProcessorMBean;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.http.HttpEndpoint;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -83,5 +85,15 @@ class StripeCallRouteTest {
         assertThat(refused.retryable()).isTrue();
         assertThat(refused.retryAfter()).isEqualTo(Duration.ofSeconds(7));
         assertThat(refused.target()).isEqualTo("stripe");
+        // What Hawtio reads over JMX: the call step counted the exchange, the classification step the failure.
+        ManagedCamelContext managed = camel.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class);
+        ManagedProcessorMBean call = managed.getManagedProcessor("stripe-http-call");
+        ManagedProcessorMBean classify = managed.getManagedProcessor("stripe-classify-answer");
+        assertThat(call.getExchangesTotal()).isPositive();
+        assertThat(classify.getExchangesFailed()).isPositive();
+        System.out.printf("Hawtio view of stripe-call: http-call %d exchanges (mean %d ms), classify-answer %d failed; "
+                + "http endpoints %s%n", call.getExchangesTotal(), call.getMeanProcessingTime(),
+                classify.getExchangesFailed(), camel.getEndpoints().stream().filter(e -> e instanceof HttpEndpoint)
+                        .map(Endpoint::getEndpointUri).toList());
     }
 }
