@@ -94,8 +94,9 @@ public interface BillingConfig {
         @WithDefault("25")
         int requestsPerSecond();
 
-        @WithDefault("PT10S")
-        Duration timeout();
+        /** Connect and response timeout of one call, in ms (read by the stripe-call route as its http endpoint's). */
+        @WithDefault("10000")
+        int timeoutMs();
     }
 
     interface Chargebee {
@@ -109,7 +110,8 @@ public interface BillingConfig {
         @WithDefault("150")
         int requestsPerMinute();
 
-        @WithDefault("PT10S")
-        Duration timeout();
+        /** Connect and response timeout of one call, in ms (read by the chargebee-call route). */
+        @WithDefault("10000")
+        int timeoutMs();
     }
 }

@@ -1,16 +1,9 @@
 package io.meterbridge.crm;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,15 +13,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
+import io.meterbridge.platform.RetryAfter;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 import org.jboss.logging.Logger;
 
 /**
  * The system API of the CRM (Salesforce REST, {@code POST /services/data/v60.0/sobjects/Task}). One call creates the
  * follow-up task of one commitment alert. Its external id {@code Meterbridge_Alert_Key__c} is deterministic, so a
  * retry of a create that did reach the CRM gets {@code DUPLICATE_VALUE}, which means "already created".
- * Failures the route should retry throw {@link CrmUnavailableException}; a 429 sets the redelivery delay from its
- * Retry-After. Refusals a retry cannot fix throw {@link CrmRejectedException}. The bearer token is never logged.
+ * Failures the route should retry throw {@link CrmUnavailableException}, a 429's with its Retry-After (capped by
+ * hub.crm.max-retry-after), which the route's redelivery honours (platform RetryAfterRedelivery). Refusals a retry
+ * cannot fix throw {@link CrmRejectedException}. The bearer token is never logged.
  */
 @ApplicationScoped
 @Named("crmConnector")
@@ -43,60 +39,79 @@ public class CrmConnector {
     private final CrmConfig config;
     private final ObjectMapper mapper;
     private final MeterRegistry registry;
-    private final HttpClient client;
+    private final ProducerTemplate producer;
 
-    public CrmConnector(CrmConfig config, ObjectMapper mapper, MeterRegistry registry) {
+    public CrmConnector(CrmConfig config, ObjectMapper mapper, MeterRegistry registry, ProducerTemplate producer) {
         this.config = config;
         this.mapper = mapper;
         this.registry = registry;
-        this.client = HttpClient.newBuilder().connectTimeout(config.requestTimeout()).build();
+        this.producer = producer;
     }
 
-    /** Creates the alert's task and returns the alert with the CRM's task id. */
+    /**
+     * Creates the alert's task and returns the alert with the CRM's task id. One request, sent as a fresh exchange
+     * to route crm-call (vendor-call template: throttle, circuit breaker, Camel's http component), so no header of
+     * the alert's exchange travels to the CRM and the token never reaches it.
+     */
     public CommitmentAlert createTask(CommitmentAlert alert, Exchange exchange) throws Exception {
-        exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
         exchange.setProperty(ATTEMPTS, exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1);
         if (alert.crmAccountId() == null || alert.crmAccountId().isBlank()) {
             throw new CrmRejectedException("the customer mapping of contract " + alert.contractKey()
                     + " has no crmAccountId");
         }
-        HttpRequest request = HttpRequest.newBuilder(URI.create(stripSlash(config.baseUrl()) + TASK_PATH))
-                .timeout(config.requestTimeout())
-                .header("Authorization", "Bearer " + config.accessToken())
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(task(alert))))
-                .build();
-        HttpResponse<String> response;
-        try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
+        byte[] body = mapper.writeValueAsBytes(task(alert));
+        Exchange result = producer.send("direct:crm-call", call -> {
+            var message = call.getMessage();
+            message.setHeader("Authorization", "Bearer " + config.accessToken());
+            message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            message.setHeader("Accept", "application/json");
+            message.setHeader(Exchange.HTTP_METHOD, "POST");
+            message.setHeader(Exchange.HTTP_PATH, TASK_PATH.substring(1));
+            message.setBody(body);
+        });
+        Exception failure = result.getException();
+        if (failure instanceof IOException e) {
             throw new CrmUnavailableException("CRM unreachable: " + e.getClass().getSimpleName() + " " + e.getMessage(), e);
         }
-        int status = response.statusCode();
-        String body = response.body();
-        if (status == 200 || status == 201) {
-            String id = mapper.readTree(body).path("id").asText(null);
+        if (failure != null) {
+            throw failure;
+        }
+        JsonNode task = result.getMessage().getBody(JsonNode.class);
+        String id = task.path("id").asText(null);
+        if (task.path("existed").asBoolean()) {
+            LOG.infof("CRM task %s already existed for commitment alert %s", id, alert.alertKey());
+            count("existed");
+        } else {
             LOG.infof("CRM task %s created for commitment alert %s", id, alert.alertKey());
             count("created");
-            return alert.withTask(id);
+        }
+        return alert.withTask(id);
+    }
+
+    /**
+     * The answer step of route crm-call, inside its circuit breaker: the created task ({@code id}), or the task that
+     * exists already ({@code DUPLICATE_VALUE} on the external id: {@code id}, {@code existed}), else the failure.
+     */
+    public JsonNode answer(Exchange exchange) throws Exception {
+        Integer code = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        int status = code == null ? 0 : code;
+        String body = exchange.getMessage().getBody(String.class);
+        if (status == 200 || status == 201) {
+            return mapper.readTree(body);
         }
         String errorCode = errorCode(body);
         if (status == 400 && "DUPLICATE_VALUE".equals(errorCode)) {
             Matcher id = DUPLICATE_ID.matcher(body);
-            String taskId = id.find() ? id.group(1) : null;
-            LOG.infof("CRM task %s already existed for commitment alert %s", taskId, alert.alertKey());
-            count("existed");
-            return alert.withTask(taskId);
+            ObjectNode existing = mapper.createObjectNode().put("existed", true);
+            return id.find() ? existing.put("id", id.group(1)) : existing.putNull("id");
         }
         String problem = "CRM answered " + status + (errorCode == null ? "" : " " + errorCode) + ": " + abbreviate(body);
         if (status == 429) {
-            Duration wait = retryAfter(response).orElse(null);
-            if (wait != null) {
-                Duration capped = wait.compareTo(config.maxRetryAfter()) > 0 ? config.maxRetryAfter() : wait;
-                exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, capped.toMillis());
+            Duration wait = RetryAfter.parse(exchange.getMessage().getHeader("Retry-After", String.class));
+            if (wait != null && wait.compareTo(config.maxRetryAfter()) > 0) {
+                wait = config.maxRetryAfter();
             }
-            throw new CrmUnavailableException(problem);
+            throw new CrmUnavailableException(problem, wait, null);
         }
         if (status >= 500 || status == 408) {
             throw new CrmUnavailableException(problem);
@@ -132,29 +147,8 @@ public class CrmConnector {
         }
     }
 
-    /** Retry-After in seconds or as an HTTP date. */
-    static java.util.Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").flatMap(value -> {
-            try {
-                return java.util.Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim()))));
-            } catch (NumberFormatException notSeconds) {
-                try {
-                    Instant at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                    Duration wait = Duration.between(Instant.now(), at);
-                    return java.util.Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-                } catch (RuntimeException notADate) {
-                    return java.util.Optional.empty();
-                }
-            }
-        });
-    }
-
     private void count(String outcome) {
         registry.counter("meterbridge.crm.tasks", "outcome", outcome).increment();
-    }
-
-    private static String stripSlash(String url) {
-        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     }
 
     private static String abbreviate(String body) {

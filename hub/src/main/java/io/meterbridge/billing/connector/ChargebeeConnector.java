@@ -11,21 +11,24 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.meterbridge.billing.BillingConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 
 /**
  * The system API of Chargebee: HTTP basic auth with the API key as user name, form-encoded bodies and a
  * {@code chargebee-idempotency-key} on every POST, taken from the call. A usage whose deterministic {@code id}
- * Chargebee already holds ({@code duplicate_entry}) counts as delivered.
+ * Chargebee already holds ({@code duplicate_entry}) counts as delivered. Each call goes through the chargebee-call route
+ * (the vendor-call template: throttle, circuit breaker, Camel's http component).
  */
 @Named("chargebeeConnector")
 @ApplicationScoped
 public class ChargebeeConnector {
 
-    private final HttpVendorClient http;
+    private final VendorHttp http;
     private final String authorization;
 
-    public ChargebeeConnector(BillingConfig config, ObjectMapper mapper) {
-        this.http = new HttpVendorClient("chargebee", config.chargebee().baseUrl(), config.chargebee().timeout(), mapper);
+    public ChargebeeConnector(BillingConfig config, ObjectMapper mapper, ProducerTemplate producer) {
+        this.http = new VendorHttp("chargebee", producer, mapper, ChargebeeConnector::errorMessage);
         this.authorization = "Basic " + Base64.getEncoder()
                 .encodeToString((config.chargebee().apiKey() + ":").getBytes(StandardCharsets.UTF_8));
     }
@@ -40,7 +43,7 @@ public class ChargebeeConnector {
             headers.put("chargebee-idempotency-key", call.idempotencyKey());
         }
         try {
-            return http.send(call, headers, ChargebeeConnector::errorMessage);
+            return http.send(call, headers);
         } catch (RejectedByVendorException e) {
             if (e.getMessage().contains("duplicate_entry") && call.path().endsWith("/usages")) {
                 return new ObjectMapper().createObjectNode().put("id", String.valueOf(call.params().get("id")))
@@ -48,6 +51,11 @@ public class ChargebeeConnector {
             }
             throw e;
         }
+    }
+
+    /** The answer step of the chargebee-call route (routes/billing/chargebee-call.yaml), inside its circuit breaker. */
+    public JsonNode answer(Exchange exchange) {
+        return http.answer(exchange);
     }
 
     private static String errorMessage(JsonNode body, String raw) {

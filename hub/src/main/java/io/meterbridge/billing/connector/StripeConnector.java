@@ -10,24 +10,27 @@ import io.meterbridge.billing.BillingConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
 
 /**
  * The system API of Stripe: the real wire format (form-encoded bracket notation, {@code Authorization: Bearer},
  * a pinned {@code Stripe-Version}) and an {@code Idempotency-Key} on every POST, taken from the call (never random).
- * Throttling, retries and the circuit breaker are declared in routes/stripe-connector.yaml around it.
+ * Each call goes through the stripe-call route (the vendor-call template: throttle, circuit breaker, Camel's http
+ * component); the next attempt after a failure is the delivery's outbox row's (billing-retry).
  */
 @Named("stripeConnector")
 @ApplicationScoped
 public class StripeConnector {
 
-    private final HttpVendorClient http;
+    private final VendorHttp http;
     private final String authorization;
     private final String apiVersion;
     private final SavedServerErrors savedErrors;
 
-    public StripeConnector(BillingConfig config, ObjectMapper mapper, SavedServerErrors savedErrors) {
+    public StripeConnector(BillingConfig config, ObjectMapper mapper, SavedServerErrors savedErrors,
+            ProducerTemplate producer) {
         this.savedErrors = savedErrors;
-        this.http = new HttpVendorClient("stripe", config.stripe().baseUrl(), config.stripe().timeout(), mapper);
+        this.http = new VendorHttp("stripe", producer, mapper, StripeConnector::errorMessage);
         this.authorization = "Bearer " + config.stripe().apiKey();
         this.apiVersion = config.stripe().apiVersion();
     }
@@ -56,7 +59,7 @@ public class StripeConnector {
             headers.put("Idempotency-Key", call.idempotencyKey());
         }
         try {
-            return http.send(call, headers, StripeConnector::errorMessage);
+            return http.send(call, headers);
         } catch (RejectedByVendorException e) {
             if (isDuplicateMeterEvent(call, e)) {
                 // The identifier is Stripe's deduplication key: the event is already recorded, which is what we want.
@@ -71,6 +74,11 @@ public class StripeConnector {
             }
             throw e;
         }
+    }
+
+    /** The answer step of the stripe-call route (routes/billing/stripe-call.yaml), inside its circuit breaker. */
+    public JsonNode answer(Exchange exchange) {
+        return http.answer(exchange);
     }
 
     private static boolean isDuplicateMeterEvent(VendorCall call, RejectedByVendorException e) {

@@ -10,8 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,6 +28,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meterbridge.erp.ErpCallGate;
 import io.meterbridge.erp.ErpException;
+import io.meterbridge.platform.RetryAfter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 
@@ -477,22 +476,9 @@ public class BusinessCentralConnector {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
+    /** The answer's Retry-After (platform's one parser: seconds or an HTTP date), or null. */
     private static Duration retryAfter(HttpResponse<?> response) {
-        String value = response.headers().firstValue("Retry-After").orElse(null);
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
-        } catch (NumberFormatException e) {
-            try {
-                ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                return Duration.between(ZonedDateTime.now(at.getZone()), at).isNegative() ? Duration.ZERO
-                        : Duration.between(ZonedDateTime.now(at.getZone()), at);
-            } catch (RuntimeException ignored) {
-                return null;
-            }
-        }
+        return RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null));
     }
 
     /** Retry-After when BC sent one (capped at retry-max-delay), else exponential with equal jitter. */

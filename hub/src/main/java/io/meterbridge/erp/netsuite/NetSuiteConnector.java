@@ -8,8 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -24,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.meterbridge.erp.ErpCallGate;
 import io.meterbridge.erp.ErpException;
+import io.meterbridge.platform.RetryAfter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -264,20 +263,9 @@ public class NetSuiteConnector {
         return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
     }
 
+    /** The answer's Retry-After (platform's one parser: seconds or an HTTP date). */
     static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return response.headers().firstValue("Retry-After").flatMap(value -> {
-            try {
-                return Optional.of(Duration.ofSeconds(Long.parseLong(value.trim())));
-            } catch (NumberFormatException e) {
-                try {
-                    ZonedDateTime at = ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-                    Duration d = Duration.between(ZonedDateTime.now(at.getZone()), at);
-                    return Optional.of(d.isNegative() ? Duration.ZERO : d);
-                } catch (RuntimeException ignored) {
-                    return Optional.empty();
-                }
-            }
-        });
+        return Optional.ofNullable(RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null)));
     }
 
     // ---- OAuth 2.0 client credentials

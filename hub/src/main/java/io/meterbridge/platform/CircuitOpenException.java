@@ -1,9 +1,10 @@
-package io.meterbridge.billing.connector;
+package io.meterbridge.platform;
 
 /**
  * The connector route's circuit breaker is open, so the call was not made. Camel's circuitBreaker EIP only flags such
  * an exchange as short-circuited (without a fallback it raises nothing), which would let a document count as sent;
- * the connector routes turn the flag into this exception, which billing-sync retries like any other outage.
+ * the vendor-call template (routes/platform/vendor-call.yaml) turns the flag into this exception, which the outbox
+ * row schedules like any other outage.
  */
 public class CircuitOpenException extends RuntimeException {
 
