@@ -35,20 +35,24 @@ public final class Launcher {
         switch (mode) {
             case "kafka" -> {
                 EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), kafkaPort);
-                LOG.infof("Engine mode: Kafka on %s, data under %s", kafka.bootstrapServers(), dataDir.toAbsolutePath());
+                // Quarkus' log manager never starts in an engine mode: plain stdout.
+                System.out.printf("Engine mode: Kafka on %s, data under %s%n", kafka.bootstrapServers(),
+                        dataDir.toAbsolutePath());
                 runUntilStopped(kafka);
                 return;
             }
             case "postgres" -> {
                 EmbeddedPostgres postgres = EmbeddedPostgres.start(dataDir.resolve("postgres"), postgresPort, true);
-                LOG.infof("Engine mode: PostgreSQL on port %d, data under %s", postgres.port(), dataDir.toAbsolutePath());
+                System.out.printf("Engine mode: PostgreSQL on port %d, data under %s%n", postgres.port(),
+                        dataDir.toAbsolutePath());
                 runUntilStopped(postgres);
                 return;
             }
             case "hub", "all" -> {
                 // below
             }
-            default -> throw new IllegalArgumentException("HUB_DEVRUN_MODE must be all, hub, kafka or postgres, not " + mode);
+            default -> throw new IllegalArgumentException(
+                    "HUB_DEVRUN_MODE must be all, hub, kafka or postgres, not " + mode);
         }
         String profile = activeProfile();
         if (!EMBEDDED_PROFILE.equals(profile)) {
@@ -58,10 +62,12 @@ public final class Launcher {
         if (mode.equals("hub")) {
             // The engines run in processes of their own (bin/chaos); a lost connection is the hub's to survive.
             System.setProperty("kafka.bootstrap.servers", "127.0.0.1:" + kafkaPort);
-            System.setProperty("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres");
+            System.setProperty("quarkus.datasource.jdbc.url",
+                    "jdbc:postgresql://127.0.0.1:" + postgresPort + "/postgres");
             System.setProperty("quarkus.datasource.username", "postgres");
             System.setProperty("quarkus.datasource.password", "postgres");
-            LOG.infof("Hub mode: Kafka on 127.0.0.1:%d, PostgreSQL on port %d (started elsewhere)", kafkaPort, postgresPort);
+            LOG.infof("Hub mode: Kafka on 127.0.0.1:%d, PostgreSQL on port %d (started elsewhere)", kafkaPort,
+                    postgresPort);
             Quarkus.run(args);
             return;
         }
@@ -94,7 +100,7 @@ public final class Launcher {
             try {
                 engine.close();
             } catch (Exception e) {
-                LOG.warn("Stopping the engine failed", e);
+                System.err.println("Stopping the engine failed: " + e);
             }
             stopped.countDown();
         }, "meterbridge-engine-shutdown"));
