@@ -596,6 +596,15 @@ class Chaos:
                 result.append((c, kind, pid, lines // per_posting if per_posting else (1 if lines else 0)))
         return result
 
+    def hub_backlog(self):
+        """The hub's own view (diagnosis only): its billing deliveries and ERP postings by status."""
+        counts = {}
+        for kind, path in (("deliveries", "billing/deliveries"), ("postings", "erp/postings")):
+            for status in ("PENDING", "FAILED"):
+                code, rows = http("GET", f"{self.hub}/api/v1/{path}?status={status}", auth=FINANCE)
+                counts[(kind, status)] = len(rows) if code == 200 and isinstance(rows, list) else None
+        return counts
+
     def end_state_reached(self):
         state = self.platform_state()
         ok = True
@@ -642,7 +651,7 @@ def parse_args(argv):
     p.add_argument("--gap", type=float, default=10, help="seconds between stream faults (default 10)")
     p.add_argument("--stripe-429", type=float, default=0.20, help="share of Stripe requests answered 429")
     p.add_argument("--stripe-500", type=float, default=0.05, help="share of Stripe requests answered 500")
-    p.add_argument("--timeout", type=float, default=300, help="seconds to wait for the end state after the close")
+    p.add_argument("--timeout", type=float, default=240, help="seconds to wait for the end state after the close")
     p.add_argument("--base-port", type=int, default=18600, help="first of 8 consecutive ports (default 18600)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the time)")
     p.add_argument("--work", default=None, help="directory for data and logs (default: a new temp dir)")
@@ -702,12 +711,20 @@ def main(argv):
 
         deadline = time.time() + args.timeout
         netsuite_off = "netsuite" not in args.enabled
+        idle_checks = 0
         while time.time() < deadline:
             if not netsuite_off and time.time() - netsuite_on >= args.outage:
                 chaos.sandbox_faults("netsuite", {})
                 chaos.faults.append(("NetSuite down", time.time() - netsuite_on))
                 netsuite_off = True
             if netsuite_off and chaos.end_state_reached():
+                break
+            # Nothing left in flight but the end state missing: the rest is dead-lettered, waiting for no one.
+            backlog = chaos.hub_backlog()
+            idle = netsuite_off and backlog[("deliveries", "PENDING")] == 0 and backlog[("postings", "PENDING")] == 0
+            idle_checks = idle_checks + 1 if idle else 0
+            if idle_checks >= 10:
+                log("the hub has nothing pending but the end state is not reached: reporting")
                 break
             time.sleep(3)
         else:
@@ -793,6 +810,7 @@ def report(chaos, elapsed):
         if n != 1:
             details.append(f"{c['tenant']} {c['erp']} {kind} {pid}: posted {n} times")
 
+    backlog = chaos.hub_backlog()
     sent = len(plan.events)
     rows = [
         ("events sent (distinct; resent)", f"{sent}; +{plan.resends} resent ({chaos.sent_raw} via the raw topic)"),
@@ -807,6 +825,10 @@ def report(chaos, elapsed):
         ("platform usage figures right", f"{platform_found} / {platform_expected}"),
         ("ERP postings expected / posted", f"{erp_expected} / {erp_posted}"),
         ("ERP postings duplicated", str(erp_dup)),
+        ("hub: deliveries pending / failed", f"{backlog[('deliveries', 'PENDING')]} / "
+                                             f"{backlog[('deliveries', 'FAILED')]} (GET /api/v1/billing/deliveries)"),
+        ("hub: ERP postings pending / failed", f"{backlog[('postings', 'PENDING')]} / "
+                                               f"{backlog[('postings', 'FAILED')]} (GET /api/v1/erp/postings)"),
     ]
     for name, seconds in chaos.faults:
         rows.append((f"fault: {name}", f"{seconds:.1f} s"))
@@ -820,6 +842,9 @@ def report(chaos, elapsed):
     print("-" * (width + 50))
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
+    _, exceptions = http("GET", f"{chaos.hub}/api/v1/billing/exceptions", auth=FINANCE)
+    for e in (exceptions or [])[:10]:
+        details.append(f"billing exception {e.get('delivery_id')}: {str(e.get('reason'))[:160]}")
     if details:
         print()
         for line in details[:40]:
