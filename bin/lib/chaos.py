@@ -32,8 +32,10 @@ LIB = os.path.join(ROOT, "devrun", "target", "quarkus-app", "lib", "main", "*")
 FAULTS = ["kill", "postgres", "broker", "stripe", "netsuite"]
 ADMIN = ("admin", "admin-secret")
 FINANCE = ("finance", "finance-secret")
-STRIPE_KEY = "sk_test_meterbridge_sandbox"
-CHARGEBEE_KEY = "test_meterbridge_sandbox"
+# The sandboxes rate-limit per API key (Chargebee 150 calls a minute): chaos reads with keys of its own, so that
+# watching never eats the hub's budget. Their state is shared by all keys.
+STRIPE_KEY = "sk_test_chaos_observer"
+CHARGEBEE_KEY = "chaos_observer"
 SOURCE, SECRET = "demo", "demo-secret"
 RAW_TOPIC = "meterbridge.events.raw"
 
