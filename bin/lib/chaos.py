@@ -100,6 +100,16 @@ def http(method, url, body=None, auth=None, bearer=None, headers=None, timeout=3
         return status, text
 
 
+def read(url, **kw):
+    """GET that insists: a vendor's 429 or a hiccup must not read as "nothing there"."""
+    for attempt in range(10):
+        status, body = http("GET", url, **kw)
+        if status == 200:
+            return body
+        time.sleep(1 + attempt)
+    raise RuntimeError(f"GET {url} kept failing (last status {status}): {str(body)[:200]}")
+
+
 def port_open(port):
     with socket.socket() as s:
         s.settimeout(0.5)
@@ -517,20 +527,19 @@ class Chaos:
         totals = None
         for c in self.plan.customers:
             if c["mode"] == "HUB_RATES" and c["system"] == "stripe":
-                _, body = http("GET", f"{self.sandbox}/stripe/v1/invoices?customer={c['account']}&limit=100",
-                               bearer=STRIPE_KEY)
+                body = read(f"{self.sandbox}/stripe/v1/invoices?customer={c['account']}&limit=100", bearer=STRIPE_KEY)
                 invoices = [(i["id"], i.get("status"), i.get("total")) for i in (body or {}).get("data", [])]
                 state[c["tenant"]] = invoices
             elif c["mode"] == "HUB_RATES":
                 q = urllib.parse.quote("customer_id[is]")
-                _, body = http("GET", f"{self.sandbox}/chargebee/api/v2/invoices?{q}={c['account']}&limit=100",
-                               auth=(CHARGEBEE_KEY, ""))
+                body = read(f"{self.sandbox}/chargebee/api/v2/invoices?{q}={c['account']}&limit=100",
+                            auth=(CHARGEBEE_KEY, ""))
                 invoices = [(e["invoice"]["id"], e["invoice"].get("status"), e["invoice"].get("total"))
                             for e in (body or {}).get("list", [])]
                 state[c["tenant"]] = invoices
             elif c["system"] == "stripe":
                 if totals is None:
-                    _, totals = http("GET", f"{self.sandbox}/stripe/_sandbox/meter-totals")
+                    totals = read(f"{self.sandbox}/stripe/_sandbox/meter-totals")
                 sums = {}
                 for t in totals or []:
                     if t.get("customer") == c["account"]:
@@ -543,8 +552,8 @@ class Chaos:
                     q = {"subscription_id[is]": c["subscription"], "limit": 100}
                     if offset:
                         q["offset"] = offset
-                    _, body = http("GET", f"{self.sandbox}/chargebee/api/v2/usages?{urllib.parse.urlencode(q)}",
-                                   auth=(CHARGEBEE_KEY, ""))
+                    body = read(f"{self.sandbox}/chargebee/api/v2/usages?{urllib.parse.urlencode(q)}",
+                                auth=(CHARGEBEE_KEY, ""))
                     for e in (body or {}).get("list", []):
                         metric = e["usage"]["item_price_id"].replace("-USD-monthly", "")
                         sums[metric] = sums.get(metric, Decimal(0)) + Decimal(str(e["usage"]["quantity"]))
@@ -572,11 +581,11 @@ class Chaos:
         """(posted, duplicates) per expected posting, read from the ERP sandboxes' records."""
         ns = {}
         for kind in ("invoice", "journalEntry"):
-            _, records = http("GET", f"{self.sandbox}/netsuite/_sandbox/records?type={kind}")
+            records = read(f"{self.sandbox}/netsuite/_sandbox/records?type={kind}")
             for r in records or []:
                 ns[r.get("externalId")] = ns.get(r.get("externalId"), 0) + 1
-        _, bc_invoices = http("GET", f"{self.sandbox}/bc/_sandbox/records?type=salesInvoices")
-        _, bc_gl = http("GET", f"{self.sandbox}/bc/_sandbox/records?type=generalLedgerEntries")
+        bc_invoices = read(f"{self.sandbox}/bc/_sandbox/records?type=salesInvoices")
+        bc_gl = read(f"{self.sandbox}/bc/_sandbox/records?type=generalLedgerEntries")
         bc_inv = {}
         for r in bc_invoices or []:
             bc_inv[r.get("externalDocumentNumber")] = bc_inv.get(r.get("externalDocumentNumber"), 0) + 1
