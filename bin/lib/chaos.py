@@ -150,15 +150,22 @@ class Processes:
         cmd = ["java", f"-Xmx{heap}"] + [f"-D{k}={v}" for k, v in props.items()] + ["-jar", JAR]
         self.procs[name] = subprocess.Popen(cmd, cwd=ROOT, env=environment, stdout=out, stderr=subprocess.STDOUT)
 
+    def _ready_lines(self, name):
+        with open(os.path.join(self.work, f"{name}.log"), errors="replace") as f:
+            return sum(1 for line in f if line.startswith("Engine mode:"))
+
+    def _start_engine(self, name, port_env, heap):
+        # Ready is the engine's own line (printed once its stop hook is in place), not only the open port.
+        before = self._ready_lines(name) if os.path.exists(os.path.join(self.work, f"{name}.log")) else 0
+        self._start(name, {"HUB_DEVRUN_MODE": name, "HUB_DATA_DIR": os.path.join(self.work, "engines"),
+                           port_env: str(self.ports[name])}, {}, heap)
+        return await_true(name, lambda: port_open(self.ports[name]) and self._ready_lines(name) > before, 120, 0.2)
+
     def start_postgres(self):
-        self._start("postgres", {"HUB_DEVRUN_MODE": "postgres", "HUB_DATA_DIR": os.path.join(self.work, "engines"),
-                                 "HUB_EMBEDDED_POSTGRES_PORT": str(self.ports["postgres"])}, {}, "128m")
-        return await_true("PostgreSQL", lambda: port_open(self.ports["postgres"]), 120, 0.2)
+        return self._start_engine("postgres", "HUB_EMBEDDED_POSTGRES_PORT", "128m")
 
     def start_kafka(self):
-        self._start("kafka", {"HUB_DEVRUN_MODE": "kafka", "HUB_DATA_DIR": os.path.join(self.work, "engines"),
-                              "HUB_EMBEDDED_KAFKA_PORT": str(self.ports["kafka"])}, {}, "512m")
-        return await_true("Kafka", lambda: port_open(self.ports["kafka"]), 120, 0.2)
+        return self._start_engine("kafka", "HUB_EMBEDDED_KAFKA_PORT", "512m")
 
     def start_sandboxes(self):
         # A second default run, with engines of its own and no Camel routes: only its /sandbox/* endpoints are used,

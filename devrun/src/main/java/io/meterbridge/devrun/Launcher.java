@@ -35,17 +35,14 @@ public final class Launcher {
         switch (mode) {
             case "kafka" -> {
                 EmbeddedKafka kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), kafkaPort);
-                // Quarkus' log manager never starts in an engine mode: plain stdout.
-                System.out.printf("Engine mode: Kafka on %s, data under %s%n", kafka.bootstrapServers(),
-                        dataDir.toAbsolutePath());
-                runUntilStopped(kafka);
+                runUntilStopped(kafka, "Engine mode: Kafka on " + kafka.bootstrapServers() + ", data under "
+                        + dataDir.toAbsolutePath());
                 return;
             }
             case "postgres" -> {
                 EmbeddedPostgres postgres = EmbeddedPostgres.start(dataDir.resolve("postgres"), postgresPort, true);
-                System.out.printf("Engine mode: PostgreSQL on port %d, data under %s%n", postgres.port(),
-                        dataDir.toAbsolutePath());
-                runUntilStopped(postgres);
+                runUntilStopped(postgres, "Engine mode: PostgreSQL on port " + postgres.port() + ", data under "
+                        + dataDir.toAbsolutePath());
                 return;
             }
             case "hub", "all" -> {
@@ -93,8 +90,12 @@ public final class Launcher {
         Quarkus.run(args);
     }
 
-    /** Keeps one engine up until the process is asked to stop (SIGTERM, Ctrl-C), then closes it cleanly. */
-    private static void runUntilStopped(AutoCloseable engine) throws InterruptedException {
+    /**
+     * Keeps one engine up until the process is asked to stop (SIGTERM, Ctrl-C), then closes it cleanly. The ready
+     * line comes only once the hook is in place, so whoever waits for it may stop the engine at once. Quarkus' log
+     * manager never starts in an engine mode: plain stdout.
+     */
+    private static void runUntilStopped(AutoCloseable engine, String readyLine) throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -104,6 +105,8 @@ public final class Launcher {
             }
             stopped.countDown();
         }, "meterbridge-engine-shutdown"));
+        System.out.println(readyLine);
+        System.out.flush();
         stopped.await();
     }
 
