@@ -14,15 +14,16 @@ public final class SandboxFaults {
      * The switch set, as JSON. {@code faultAfterEffect}: injected 5xx and timeouts happen after the request took effect
      * (the vendor stored the object, then the answer was lost), otherwise before any effect. {@code dropWebhooks}:
      * events created while it is on are stored and listed (GET events) but never delivered by webhook, unless resent
-     * through the control API: a client's polling fallback can be tested with it.
+     * through the control API: a client's polling fallback can be tested with it. {@code rateLimitRate}: that share
+     * of requests (0..1) answers 429 with {@code retryAfterSeconds}, a lasting 429 storm (bin/chaos uses it).
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
-    public record Settings(boolean down, int rateLimitNext, int retryAfterSeconds, int serverErrorNext,
-            double serverErrorRate, int serverErrorStatus, long delayMs, int timeoutNext, Long timeoutMs,
-            boolean faultAfterEffect, boolean dropWebhooks) {
+    public record Settings(boolean down, int rateLimitNext, double rateLimitRate, int retryAfterSeconds,
+            int serverErrorNext, double serverErrorRate, int serverErrorStatus, long delayMs, int timeoutNext,
+            Long timeoutMs, boolean faultAfterEffect, boolean dropWebhooks) {
 
         public static Settings none() {
-            return new Settings(false, 0, 1, 0, 0.0, 500, 0, 0, null, false, false);
+            return new Settings(false, 0, 0.0, 1, 0, 0.0, 500, 0, 0, null, false, false);
         }
 
         /** Fills unset values (a PUT may send only some switches) and checks ranges. */
@@ -31,6 +32,9 @@ public final class SandboxFaults {
                     || (timeoutMs != null && timeoutMs < 0)) {
                 throw new IllegalArgumentException("counts and durations must not be negative");
             }
+            if (rateLimitRate < 0 || rateLimitRate > 1) {
+                throw new IllegalArgumentException("rateLimitRate must be between 0 and 1");
+            }
             if (serverErrorRate < 0 || serverErrorRate > 1) {
                 throw new IllegalArgumentException("serverErrorRate must be between 0 and 1");
             }
@@ -38,8 +42,8 @@ public final class SandboxFaults {
             if (status < 500 || status > 599) {
                 throw new IllegalArgumentException("serverErrorStatus must be a 5xx status");
             }
-            return new Settings(down, rateLimitNext, Math.max(1, retryAfterSeconds), serverErrorNext, serverErrorRate,
-                    status, delayMs, timeoutNext, timeoutMs, faultAfterEffect, dropWebhooks);
+            return new Settings(down, rateLimitNext, rateLimitRate, Math.max(1, retryAfterSeconds), serverErrorNext,
+                    serverErrorRate, status, delayMs, timeoutNext, timeoutMs, faultAfterEffect, dropWebhooks);
         }
     }
 
@@ -68,8 +72,9 @@ public final class SandboxFaults {
         if (s.down()) {
             return new Decision(Decision.Kind.DOWN, s.delayMs(), 503, 0, false);
         }
-        if (s.rateLimitNext() > 0) {
-            settings = with(s, s.rateLimitNext() - 1, s.serverErrorNext(), s.timeoutNext());
+        boolean randomRateLimit = s.rateLimitRate() > 0 && ThreadLocalRandom.current().nextDouble() < s.rateLimitRate();
+        if (s.rateLimitNext() > 0 || randomRateLimit) {
+            settings = with(s, Math.max(0, s.rateLimitNext() - 1), s.serverErrorNext(), s.timeoutNext());
             return new Decision(Decision.Kind.RATE_LIMIT, s.delayMs(), 429, s.retryAfterSeconds(), false);
         }
         if (s.serverErrorNext() > 0 || (s.serverErrorRate() > 0 && ThreadLocalRandom.current().nextDouble() < s.serverErrorRate())) {
@@ -84,7 +89,8 @@ public final class SandboxFaults {
     }
 
     private static Settings with(Settings s, int rateLimitNext, int serverErrorNext, int timeoutNext) {
-        return new Settings(s.down(), rateLimitNext, s.retryAfterSeconds(), serverErrorNext, s.serverErrorRate(),
-                s.serverErrorStatus(), s.delayMs(), timeoutNext, s.timeoutMs(), s.faultAfterEffect(), s.dropWebhooks());
+        return new Settings(s.down(), rateLimitNext, s.rateLimitRate(), s.retryAfterSeconds(), serverErrorNext,
+                s.serverErrorRate(), s.serverErrorStatus(), s.delayMs(), timeoutNext, s.timeoutMs(), s.faultAfterEffect(),
+                s.dropWebhooks());
     }
 }

@@ -59,6 +59,26 @@ class FaultSwitchTest {
     }
 
     @Test
+    void rateLimitRateAnswersThatShareWith429sUntilSwitchedOff() {
+        faults(STRIPE, "{\"rateLimitRate\": 1.0, \"retryAfterSeconds\": 2}");
+        for (int i = 0; i < 3; i++) {
+            stripe().get("/v1/invoices").then().statusCode(429).header("Retry-After", "2")
+                    .body("error.type", equalTo("rate_limit_error"));
+        }
+        // A rate is not a counter: it lasts, and a share of 0.5 lets some requests through and stops others.
+        faults(STRIPE, "{\"rateLimitRate\": 0.5}");
+        int limited = 0;
+        for (int i = 0; i < 200; i++) {
+            int status = stripe().get("/v1/invoices").statusCode();
+            assertThat(status).isIn(200, 429);
+            limited += status == 429 ? 1 : 0;
+        }
+        assertThat(limited).isBetween(60, 140);
+        noFaults(STRIPE);
+        stripe().get("/v1/invoices").then().statusCode(200);
+    }
+
+    @Test
     void serverErrorBeforeTheEffectLeavesNothingAndTheRetryIsTheFirstEffect() {
         String customer = unique("cus_fault");
         String key = unique("key-");
@@ -159,6 +179,7 @@ class FaultSwitchTest {
     void unknownOrOutOfRangeSwitchesAreRefused() {
         control(STRIPE).contentType("application/json").body("{\"rateLimitNxt\": 1}").put("faults").then().statusCode(400);
         control(STRIPE).contentType("application/json").body("{\"serverErrorRate\": 2}").put("faults").then().statusCode(400);
+        control(STRIPE).contentType("application/json").body("{\"rateLimitRate\": -0.1}").put("faults").then().statusCode(400);
         control(STRIPE).get("faults").then().body("rateLimitNext", equalTo(0));
     }
 }
