@@ -304,14 +304,28 @@ def amount(metric, quantity):
     raise ValueError(metric)
 
 
+def billable_amount(metric, usage, included):
+    """The amount of the units above the included ones, each priced at its position in the tiers (issue 11's rule):
+    graduated, the tiers from unit included+1 on; volume, the tier of the whole usage; package, blocks counted from
+    the first billable unit; per unit, the same price everywhere."""
+    billable = max(usage - included, Decimal(0))
+    p = PRICES[metric]
+    if p["model"] == "GRADUATED":
+        return amount(metric, usage) - amount(metric, min(usage, included))
+    if p["model"] == "VOLUME":
+        if billable == 0:
+            return Decimal(0)
+        return amount(metric, usage) / usage * billable
+    return amount(metric, billable)
+
+
 def expected_invoice(c):
     """The invoice total in cents: per metric the billable usage priced and rounded once, credits, then minimums."""
     total = Decimal(0)
     credits = Decimal(c["shape"]["credits"] or 0)
     for metric in c["metrics"]:
-        committed = Decimal(c["shape"]["committed"] or 0) if metric == "api_requests" else Decimal(0)
-        billable = max(c["usage"][metric] - committed, Decimal(0))
-        usage = amount(metric, billable).quantize(CENT, rounding=ROUND_HALF_UP)
+        included = Decimal(c["shape"]["committed"] or 0) if metric == "api_requests" else Decimal(0)
+        usage = billable_amount(metric, c["usage"][metric], included).quantize(CENT, rounding=ROUND_HALF_UP)
         line = usage
         if PRICES[metric].get("credits") and credits > 0 and usage > 0:
             applied = min(usage, credits)
@@ -364,6 +378,8 @@ class Chaos:
             for metric in c["metrics"]:
                 m = {"metric": metric, "unit": PRICES[metric]["unit"], "priceVersion": PRICES[metric]["version"]}
                 if metric == "api_requests" and c["shape"]["committed"] and c["mode"] == "HUB_RATES":
+                    # included units are free; the commitment only drives the CRM follow-ups
+                    m["includedQuantity"] = c["shape"]["committed"]
                     m["committedQuantity"] = c["shape"]["committed"]
                 if c["mode"] == "PLATFORM_RATES":
                     m["platformPriceRef"] = f"{metric}-{self.plan.run}" if c["system"] == "stripe" \
@@ -642,8 +658,8 @@ def journal_lines(c):
     lines = 1
     credits = Decimal(c["shape"]["credits"] or 0)
     for metric in c["metrics"]:
-        committed = Decimal(c["shape"]["committed"] or 0) if metric == "api_requests" else Decimal(0)
-        usage = amount(metric, max(c["usage"][metric] - committed, Decimal(0))).quantize(CENT, rounding=ROUND_HALF_UP)
+        included = Decimal(c["shape"]["committed"] or 0) if metric == "api_requests" else Decimal(0)
+        usage = billable_amount(metric, c["usage"][metric], included).quantize(CENT, rounding=ROUND_HALF_UP)
         line = usage
         if PRICES[metric].get("credits") and credits > 0 and usage > 0:
             line -= min(usage, credits)

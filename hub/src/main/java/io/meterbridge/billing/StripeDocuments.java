@@ -274,12 +274,19 @@ public class StripeDocuments implements SavedServerErrors {
         }
     }
 
-    /** Platform rates: one meter event per usage summary; its identifier is Stripe's deduplication key. */
-    public List<VendorCall> meterEvents(Exchange exchange) {
+    /**
+     * Platform rates: one meter event per usage summary; its identifier is Stripe's deduplication key. Events Stripe
+     * already acknowledged in an earlier attempt are left out, so each attempt gets further.
+     */
+    public List<VendorCall> meterEvents(Exchange exchange) throws SQLException {
         DeliveryMessage delivery = BillingDeliveries.current(exchange);
         JsonNode p = delivery.payload();
+        java.util.Set<String> sent = progress.meterEventsSent(delivery.id());
         List<VendorCall> calls = new ArrayList<>();
         for (JsonNode usage : p.path("usages")) {
+            if (sent.contains(usage.path("identifier").asText())) {
+                continue;
+            }
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("event_name", usage.path("platformRef").asText());
             // Stripe meters take whole numbers: a fractional quantity (GB from bytes) is rounded up, never down.
@@ -293,6 +300,23 @@ public class StripeDocuments implements SavedServerErrors {
         }
         return calls;
     }
+
+    /** After a meter event's call returned normally: Stripe holds it (2xx, or its identifier already existed). */
+    public void meterEventSent(Exchange exchange) throws SQLException {
+        DeliveryMessage delivery = BillingDeliveries.current(exchange);
+        String identifier = exchange.getProperty(METER_EVENT_IDENTIFIER, String.class);
+        if (delivery != null && identifier != null) {
+            progress.meterEventSent(delivery.id(), identifier);
+        }
+    }
+
+    /** Before a meter event's call: remembers its identifier, which the call's answer replaces in the body. */
+    public void meterEventSending(Exchange exchange) {
+        VendorCall call = exchange.getMessage().getBody(VendorCall.class);
+        exchange.setProperty(METER_EVENT_IDENTIFIER, String.valueOf(call.params().get("identifier")));
+    }
+
+    static final String METER_EVENT_IDENTIFIER = "meterbridgeMeterEventIdentifier";
 
     // ---- helpers
 

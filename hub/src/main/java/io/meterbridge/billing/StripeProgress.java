@@ -77,4 +77,29 @@ public class StripeProgress {
             }
         }
     }
+
+    /** Identifiers of the delivery's meter events that Stripe has acknowledged. */
+    public java.util.Set<String> meterEventsSent(String deliveryId) throws SQLException {
+        java.util.Set<String> sent = new java.util.HashSet<>();
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
+                "SELECT identifier FROM stripe_meter_event_sent WHERE delivery_id = ?")) {
+            select.setString(1, deliveryId);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    sent.add(rows.getString(1));
+                }
+            }
+        }
+        return sent;
+    }
+
+    /** Stripe acknowledged this meter event: later attempts of the delivery leave it out. */
+    public void meterEventSent(String deliveryId, String identifier) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO stripe_meter_event_sent (delivery_id, identifier) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
+            insert.setString(1, deliveryId);
+            insert.setString(2, identifier);
+            insert.executeUpdate();
+        }
+    }
 }

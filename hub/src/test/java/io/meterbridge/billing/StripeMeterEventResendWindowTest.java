@@ -110,6 +110,19 @@ class StripeMeterEventResendWindowTest {
     void aResendWithinTheWindowCountsNothingTwice() throws Exception {
         String tenant = uniqueId("meter-within");
         List<String> deliveries = reportedTwoDays(tenant);
+        // The hub recorded both events as acknowledged: a resend sends neither.
+        long before = SandboxClient.stripe().mark();
+        publishAgain(deliveries);
+        await().atMost(Duration.ofSeconds(30)).until(() -> deliveries.stream()
+                .allMatch(d -> "DELIVERED".equals(deliveryStatus(d))));
+        assertThat(meterEventsSince(before, tenant)).isEmpty();
+
+        // Had the hub lost that record, Stripe's identifiers would still protect within the window.
+        try (Connection connection = dataSource.getConnection(); PreparedStatement forget = connection.prepareStatement(
+                "DELETE FROM stripe_meter_event_sent WHERE delivery_id = ANY(?)")) {
+            forget.setArray(1, connection.createArrayOf("text", deliveries.toArray()));
+            assertThat(forget.executeUpdate()).isEqualTo(2);
+        }
         long mark = SandboxClient.stripe().mark();
         publishAgain(deliveries);
         await().atMost(Duration.ofSeconds(30)).until(() -> meterEventsSince(mark, tenant).size() == 2
