@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
 
@@ -64,6 +65,12 @@ public class BillingDeliveries {
         this.schedule = new RetrySchedule(retry.maximumRedeliveries(), java.time.Duration.ofMillis(retry.initialDelayMs()),
                 java.time.Duration.ofMillis(retry.maximumDelayMs()));
     }
+
+    /**
+     * Exchange property: an AtomicBoolean a document route sets before sending many calls and raises when one of them
+     * made durable progress at the platform (shared by the split's sub-exchanges, which copy the reference).
+     */
+    static final String PROGRESSED = "meterbridgeDeliveryProgressed";
 
     static DeliveryMessage current(Exchange exchange) {
         return exchange.getProperty(DELIVERY, DeliveryMessage.class);
@@ -213,18 +220,25 @@ public class BillingDeliveries {
         int attempts = exchange.getProperty(ATTEMPTS, 1, Integer.class);
         VendorException vendor = VendorException.find(error);
         boolean rejected = findCause(error, RejectedByVendorException.class);
-        if (rejected || schedule.exhausted(attempts)) {
+        // An attempt that got part of a delivery through (meter events acknowledged) is not a failure to count: the
+        // delivery gets a fresh attempt budget and backoff, so a long delivery under a lasting share of 429s and 500s
+        // keeps moving instead of running out of attempts.
+        AtomicBoolean progress = exchange.getProperty(PROGRESSED, AtomicBoolean.class);
+        boolean progressed = progress != null && progress.get();
+        if (rejected || (!progressed && schedule.exhausted(attempts))) {
             exchange.getMessage().setHeader(EXHAUSTED, true);
             return;
         }
         String reason = vendor != null ? vendor.getMessage() : String.valueOf(error);
-        java.time.Duration wait = schedule.delay(attempts, vendor == null ? null : vendor.retryAfter());
+        java.time.Duration wait = schedule.delay(progressed ? 1 : attempts, vendor == null ? null : vendor.retryAfter());
         try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement("""
-                UPDATE billing_delivery SET last_error = ?, next_attempt_at = now() + make_interval(secs => ?)
+                UPDATE billing_delivery SET last_error = ?, next_attempt_at = now() + make_interval(secs => ?),
+                    attempts = CASE WHEN ? THEN 0 ELSE attempts END
                 WHERE id = ? AND status = 'PENDING'""")) {
             update.setString(1, reason);
             update.setDouble(2, wait.toMillis() / 1000.0);
-            update.setString(3, delivery.id());
+            update.setBoolean(3, progressed);
+            update.setString(4, delivery.id());
             update.executeUpdate();
         }
         registry.counter("meterbridge_billing_delivery_retries_total", "target", delivery.target()).increment();

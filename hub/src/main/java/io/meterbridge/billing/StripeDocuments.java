@@ -266,6 +266,7 @@ public class StripeDocuments implements SavedServerErrors {
         DeliveryMessage delivery = BillingDeliveries.current(exchange);
         StripeProgress.State state = progress.begin(delivery.id());
         exchange.setProperty(KEY_GENERATION, state.keyGeneration());
+        exchange.setProperty(BillingDeliveries.PROGRESSED, new java.util.concurrent.atomic.AtomicBoolean());
         if (!state.firstAttempt() && state.age().compareTo(METER_EVENT_RESEND_WINDOW) > 0) {
             throw new MeterEventResendRefusedException("meter events of delivery " + delivery.id() + " were first sent "
                     + state.age().toHours() + " h ago; Stripe deduplicates meter event identifiers for 24 h only, so a "
@@ -305,8 +306,11 @@ public class StripeDocuments implements SavedServerErrors {
     public void meterEventSent(Exchange exchange) throws SQLException {
         DeliveryMessage delivery = BillingDeliveries.current(exchange);
         String identifier = exchange.getProperty(METER_EVENT_IDENTIFIER, String.class);
-        if (delivery != null && identifier != null) {
-            progress.meterEventSent(delivery.id(), identifier);
+        if (delivery != null && identifier != null && progress.meterEventSent(delivery.id(), identifier)) {
+            var progressed = exchange.getProperty(BillingDeliveries.PROGRESSED, java.util.concurrent.atomic.AtomicBoolean.class);
+            if (progressed != null) {
+                progressed.set(true);
+            }
         }
     }
 

@@ -93,13 +93,13 @@ public class StripeProgress {
         return sent;
     }
 
-    /** Stripe acknowledged this meter event: later attempts of the delivery leave it out. */
-    public void meterEventSent(String deliveryId, String identifier) throws SQLException {
+    /** Stripe acknowledged this meter event: later attempts of the delivery leave it out. True when it is new. */
+    public boolean meterEventSent(String deliveryId, String identifier) throws SQLException {
         try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO stripe_meter_event_sent (delivery_id, identifier) VALUES (?, ?) ON CONFLICT DO NOTHING")) {
             insert.setString(1, deliveryId);
             insert.setString(2, identifier);
-            insert.executeUpdate();
+            return insert.executeUpdate() == 1;
         }
     }
 }
