@@ -319,9 +319,9 @@ def billable_amount(metric, usage, included):
     return amount(metric, billable)
 
 
-def expected_invoice(c):
-    """The invoice total in cents: per metric the billable usage priced and rounded once, credits, then minimums."""
-    total = Decimal(0)
+def metric_lines(c):
+    """Per metric, the invoice line in dollars: the billable usage priced and rounded once, credits, then the minimum."""
+    lines = []
     credits = Decimal(c["shape"]["credits"] or 0)
     for metric in c["metrics"]:
         included = Decimal(c["shape"]["committed"] or 0) if metric == "api_requests" else Decimal(0)
@@ -334,8 +334,13 @@ def expected_invoice(c):
         minimum = PRICES[metric].get("minimum")
         if minimum and usage < Decimal(minimum):
             line += (Decimal(minimum) - usage).quantize(CENT, rounding=ROUND_HALF_UP)
-        total += line
-    return int(total * 100)
+        lines.append(line)
+    return lines
+
+
+def expected_invoice(c):
+    """The invoice total in cents."""
+    return int(sum(metric_lines(c), Decimal(0)) * 100)
 
 
 def bc_number(posting_id, length):
@@ -655,18 +660,7 @@ class Chaos:
 
 def journal_lines(c):
     """Ledger lines of the accrual journal: its debit and one credit per metric with a non-zero amount."""
-    lines = 1
-    credits = Decimal(c["shape"]["credits"] or 0)
-    for metric in c["metrics"]:
-        included = Decimal(c["shape"]["committed"] or 0) if metric == "api_requests" else Decimal(0)
-        usage = billable_amount(metric, c["usage"][metric], included).quantize(CENT, rounding=ROUND_HALF_UP)
-        line = usage
-        if PRICES[metric].get("credits") and credits > 0 and usage > 0:
-            line -= min(usage, credits)
-        if PRICES[metric].get("minimum") and usage < Decimal(PRICES[metric]["minimum"]):
-            line += Decimal(PRICES[metric]["minimum"]) - usage
-        lines += 1 if line != 0 else 0
-    return lines
+    return 1 + sum(1 for line in metric_lines(c) if line != 0)
 
 
 def parse_args(argv):
