@@ -679,7 +679,7 @@ def parse_args(argv):
     p.add_argument("--gap", type=float, default=10, help="seconds between stream faults (default 10)")
     p.add_argument("--stripe-429", type=float, default=0.20, help="share of Stripe requests answered 429")
     p.add_argument("--stripe-500", type=float, default=0.05, help="share of Stripe requests answered 500")
-    p.add_argument("--timeout", type=float, default=240, help="seconds to wait for the end state after the close")
+    p.add_argument("--timeout", type=float, default=420, help="seconds to wait for the end state after the close")
     p.add_argument("--base-port", type=int, default=18600, help="first of 8 consecutive ports (default 18600)")
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the time)")
     p.add_argument("--work", default=None, help="directory for data and logs (default: a new temp dir)")
