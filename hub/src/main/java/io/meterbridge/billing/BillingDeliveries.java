@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.meterbridge.billing.connector.RejectedByVendorException;
 import io.meterbridge.billing.connector.VendorException;
+import io.meterbridge.platform.OutboxMessage;
 import io.meterbridge.platform.RetrySchedule;
 import io.meterbridge.platform.HubConfig;
 import io.meterbridge.platform.EventProducer;
@@ -119,8 +120,7 @@ public class BillingDeliveries {
         exchange.setProperty(CLAIMED, claimed.stream().map(Claim::id).toList());
         List<Map<String, String>> messages = new ArrayList<>();
         for (Claim claim : claimed) {
-            messages.add(Map.of("id", claim.id(), "key", claim.key(),
-                    "message", mapper.writeValueAsString(Map.of("id", claim.id()))));
+            messages.add(OutboxMessage.of(mapper, claim.id(), claim.key()));
         }
         if (!claimed.isEmpty()) {
             registry.counter("meterbridge_billing_deliveries_published_total").increment(claimed.size());
@@ -150,7 +150,7 @@ public class BillingDeliveries {
      * publication, a message that is not ours) is logged, counted and makes no call.
      */
     public void receive(Exchange exchange) throws Exception {
-        String id = messageId(exchange.getMessage().getBody(byte[].class));
+        String id = OutboxMessage.idOf(mapper, exchange.getMessage().getBody(byte[].class));
         exchange.getMessage().setHeader(ACCEPTED, false);
         if (id == null) {
             ignored("unreadable", null);
@@ -191,16 +191,6 @@ public class BillingDeliveries {
         LOG.warnf("Billing delivery message ignored (%s): %s", reason, id == null ? "no delivery id" : id);
     }
 
-    /** The {@code id} of a deliveries-topic message, or null when it has none. */
-    private String messageId(byte[] body) {
-        try {
-            JsonNode message = body == null ? null : mapper.readTree(body);
-            JsonNode id = message == null ? null : message.get("id");
-            return id != null && id.isTextual() && !id.asText().isBlank() ? id.asText() : null;
-        } catch (java.io.IOException e) {
-            return null;
-        }
-    }
 
     /**
      * An attempt failed (route billing-retry, the dead letter channel of billing-sync). A retryable failure is

@@ -26,6 +26,7 @@ import io.meterbridge.erp.AccountingPolicies.MetricMapping;
 import io.meterbridge.erp.AccountingPolicies.Policy;
 import io.meterbridge.erp.FinancialDocuments.Document;
 import io.meterbridge.erp.FinancialDocuments.Line;
+import io.meterbridge.platform.OutboxMessage;
 import io.meterbridge.platform.RetrySchedule;
 import io.meterbridge.masterdata.BillingPeriod;
 import io.meterbridge.masterdata.MasterData;
@@ -312,8 +313,7 @@ public class ErpPostings {
         exchange.setProperty(CLAIMED, claimed.stream().map(Claim::id).toList());
         List<Map<String, String>> messages = new ArrayList<>();
         for (Claim claim : claimed) {
-            messages.add(Map.of("id", claim.id(), "key", claim.key() == null ? claim.id() : claim.key(),
-                    "message", mapper.writeValueAsString(Map.of("id", claim.id()))));
+            messages.add(OutboxMessage.of(mapper, claim.id(), claim.key()));
         }
         if (!claimed.isEmpty()) {
             registry.counter("meterbridge_erp_postings_published_total").increment(claimed.size());
@@ -343,7 +343,7 @@ public class ErpPostings {
      * makes no call.
      */
     public void receive(Exchange exchange) throws Exception {
-        String id = messageId(exchange.getMessage().getBody(byte[].class));
+        String id = OutboxMessage.idOf(mapper, exchange.getMessage().getBody(byte[].class));
         exchange.getMessage().setHeader(ACCEPTED, false);
         if (id == null) {
             ignored("unreadable", null);
@@ -388,15 +388,6 @@ public class ErpPostings {
         LOG.warnf("ERP posting message ignored (%s): %s", reason, id == null ? "no posting id" : id);
     }
 
-    private String messageId(byte[] body) {
-        try {
-            JsonNode message = body == null ? null : mapper.readTree(body);
-            JsonNode id = message == null ? null : message.get("id");
-            return id != null && id.isTextual() && !id.asText().isBlank() ? id.asText() : null;
-        } catch (java.io.IOException e) {
-            return null;
-        }
-    }
 
     /**
      * The ERP id of the invoice a credit memo or payment refers to (exchange property {@code relatedErpId}); its
