@@ -135,7 +135,7 @@ public class ConsumerLag {
         }
     }
 
-    /** Reads every group's lag and the oldest unmetered event once (also called by tests through the metrics). */
+    /** Reads every group's lag and the oldest unmetered event once. */
     void read() throws Exception {
         Set<String> topics = Set.copyOf(topicOfGroup.values());
         Map<String, org.apache.kafka.clients.admin.TopicDescription> described =
