@@ -31,6 +31,7 @@ import io.meterbridge.masterdata.MasterData.BillingMode;
 import io.meterbridge.masterdata.MasterData.Contract;
 import io.meterbridge.masterdata.MasterData.ContractMetric;
 import io.meterbridge.masterdata.MasterDataStore;
+import io.meterbridge.metering.TenantFold;
 import io.meterbridge.metering.UsageQuery;
 import io.meterbridge.rating.CurrencyRule;
 import io.meterbridge.rating.PriceBookStore;
@@ -332,10 +333,12 @@ public class PeriodCloseService {
             Instant to, Aggregation aggregation, List<Bucket> all) throws SQLException {
         List<Bucket> buckets = all.stream().filter(b -> !b.start().isBefore(from) && b.start().isBefore(to)).toList();
         return switch (aggregation) {
-            case SUM, COUNT -> buckets.stream().map(Bucket::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
-            case MAX -> buckets.stream().map(Bucket::quantity).reduce(BigDecimal::max).orElse(BigDecimal.ZERO);
-            case LATEST -> buckets.stream().max(Comparator.comparing(Bucket::latestTime)).map(Bucket::quantity)
-                    .orElse(BigDecimal.ZERO);
+            case SUM, COUNT, MAX, LATEST -> {
+                // Across the contract's tenants, as the usage API computes it (peak of the hourly sum, sum of latests).
+                TenantFold fold = new TenantFold(aggregation);
+                buckets.forEach(b -> fold.add(b.subject(), b.start(), b.quantity(), b.latestTime()));
+                yield fold.quantity();
+            }
             case UNIQUE_COUNT -> {
                 try (PreparedStatement select = connection.prepareStatement("""
                         SELECT count(DISTINCT value) FROM usage_unique_value
