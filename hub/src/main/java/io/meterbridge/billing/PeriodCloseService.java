@@ -70,10 +70,13 @@ public class PeriodCloseService {
     private final Instance<PeriodCloseListener> closeListeners;
     private final Counter closed;
     private final Counter failures;
+    private final MeteringCatchUp meteringCatchUp;
 
     public PeriodCloseService(DataSource dataSource, MasterDataStore masterData, PriceBookStore prices,
-            ObjectMapper mapper, MeterRegistry registry, Instance<PeriodCloseListener> closeListeners) {
+            ObjectMapper mapper, MeterRegistry registry, Instance<PeriodCloseListener> closeListeners,
+            MeteringCatchUp meteringCatchUp) {
         this.closeListeners = closeListeners;
+        this.meteringCatchUp = meteringCatchUp;
         this.dataSource = dataSource;
         this.masterData = masterData;
         this.prices = prices;
@@ -103,6 +106,9 @@ public class PeriodCloseService {
                 if (find(entry.getKey(), previous.start()).isEmpty()) {
                     result.add(close(entry.getKey(), previous.start(), "scheduler"));
                 }
+            } catch (MeteringBehindException e) {
+                // Logged and counted by MeteringCatchUp; the other contracts would wait for the same lag: next tick.
+                break;
             } catch (Exception e) {
                 failures.increment();
                 LOG.errorf("Period close of contract %s for the period from %s failed, retried at the next tick: %s",
@@ -127,6 +133,12 @@ public class PeriodCloseService {
             throw new IllegalArgumentException("period: [" + period.start() + ", " + period.end() + ") of contract "
                     + contractKey + " has not ended; it can be closed from " + period.end());
         }
+        Optional<Closed> done = find(contractKey, period.start());
+        if (done.isPresent()) {
+            return done.get(); // closed already: nothing to wait for
+        }
+        // Every event accepted before now must be metered before the usage is read (or this throws, nothing written).
+        MeteringCatchUp.Mark mark = meteringCatchUp.await(contractKey);
         long[] contractIds = versions.stream().mapToLong(Contract::id).toArray();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -137,6 +149,7 @@ public class PeriodCloseService {
                     connection.rollback();
                     return find(contractKey, period.start()).orElseThrow();
                 }
+                recordMark(connection, closeId.get(), mark);
                 Closed result = rateAndWrite(connection, closeId.get(), contract, period, contractIds, closedBy);
                 connection.commit();
                 closed.increment();
@@ -196,6 +209,17 @@ public class PeriodCloseService {
             try (ResultSet rows = insert.executeQuery()) {
                 return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
             }
+        }
+    }
+
+    /** What the close waited for metering to reach (period_close.started_at, accepted_offsets). */
+    private void recordMark(Connection connection, long closeId, MeteringCatchUp.Mark mark) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE period_close SET started_at = ?, accepted_offsets = ?::jsonb WHERE id = ?")) {
+            update.setTimestamp(1, Timestamp.from(mark.startedAt()));
+            update.setString(2, json(mark.acceptedOffsets()));
+            update.setLong(3, closeId);
+            update.executeUpdate();
         }
     }
 
