@@ -20,6 +20,13 @@ public interface BillingConfig {
     @WithDefault("1m")
     String closeInterval();
 
+    /**
+     * How long a close waits for metering to commit every event accepted before the close started; past it the close
+     * is deferred (the scheduler tries again at its next tick, a manual close answers 409).
+     */
+    @WithDefault("PT10S")
+    Duration closeMeteringWait();
+
     /** How often the usage-report route sends ended days of platform-rated contracts. */
     @WithDefault("5m")
     String usageReportInterval();

@@ -31,6 +31,7 @@ import io.meterbridge.masterdata.MasterData.BillingMode;
 import io.meterbridge.masterdata.MasterData.Contract;
 import io.meterbridge.masterdata.MasterData.ContractMetric;
 import io.meterbridge.masterdata.MasterDataStore;
+import io.meterbridge.metering.TenantFold;
 import io.meterbridge.metering.UsageQuery;
 import io.meterbridge.rating.CurrencyRule;
 import io.meterbridge.rating.PriceBookStore;
@@ -69,10 +70,13 @@ public class PeriodCloseService {
     private final Instance<PeriodCloseListener> closeListeners;
     private final Counter closed;
     private final Counter failures;
+    private final MeteringCatchUp meteringCatchUp;
 
     public PeriodCloseService(DataSource dataSource, MasterDataStore masterData, PriceBookStore prices,
-            ObjectMapper mapper, MeterRegistry registry, Instance<PeriodCloseListener> closeListeners) {
+            ObjectMapper mapper, MeterRegistry registry, Instance<PeriodCloseListener> closeListeners,
+            MeteringCatchUp meteringCatchUp) {
         this.closeListeners = closeListeners;
+        this.meteringCatchUp = meteringCatchUp;
         this.dataSource = dataSource;
         this.masterData = masterData;
         this.prices = prices;
@@ -102,6 +106,9 @@ public class PeriodCloseService {
                 if (find(entry.getKey(), previous.start()).isEmpty()) {
                     result.add(close(entry.getKey(), previous.start(), "scheduler"));
                 }
+            } catch (MeteringBehindException e) {
+                // Logged and counted by MeteringCatchUp; the other contracts would wait for the same lag: next tick.
+                break;
             } catch (Exception e) {
                 failures.increment();
                 LOG.errorf("Period close of contract %s for the period from %s failed, retried at the next tick: %s",
@@ -126,6 +133,12 @@ public class PeriodCloseService {
             throw new IllegalArgumentException("period: [" + period.start() + ", " + period.end() + ") of contract "
                     + contractKey + " has not ended; it can be closed from " + period.end());
         }
+        Optional<Closed> done = find(contractKey, period.start());
+        if (done.isPresent()) {
+            return done.get(); // closed already: nothing to wait for
+        }
+        // Every event accepted before now must be metered before the usage is read (or this throws, nothing written).
+        MeteringCatchUp.Mark mark = meteringCatchUp.await(contractKey);
         long[] contractIds = versions.stream().mapToLong(Contract::id).toArray();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -136,6 +149,7 @@ public class PeriodCloseService {
                     connection.rollback();
                     return find(contractKey, period.start()).orElseThrow();
                 }
+                recordMark(connection, closeId.get(), mark);
                 Closed result = rateAndWrite(connection, closeId.get(), contract, period, contractIds, closedBy);
                 connection.commit();
                 closed.increment();
@@ -195,6 +209,17 @@ public class PeriodCloseService {
             try (ResultSet rows = insert.executeQuery()) {
                 return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
             }
+        }
+    }
+
+    /** What the close waited for metering to reach (period_close.started_at, accepted_offsets). */
+    private void recordMark(Connection connection, long closeId, MeteringCatchUp.Mark mark) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "UPDATE period_close SET started_at = ?, accepted_offsets = ?::jsonb WHERE id = ?")) {
+            update.setTimestamp(1, Timestamp.from(mark.startedAt()));
+            update.setString(2, json(mark.acceptedOffsets()));
+            update.setLong(3, closeId);
+            update.executeUpdate();
         }
     }
 
@@ -332,10 +357,12 @@ public class PeriodCloseService {
             Instant to, Aggregation aggregation, List<Bucket> all) throws SQLException {
         List<Bucket> buckets = all.stream().filter(b -> !b.start().isBefore(from) && b.start().isBefore(to)).toList();
         return switch (aggregation) {
-            case SUM, COUNT -> buckets.stream().map(Bucket::quantity).reduce(BigDecimal.ZERO, BigDecimal::add);
-            case MAX -> buckets.stream().map(Bucket::quantity).reduce(BigDecimal::max).orElse(BigDecimal.ZERO);
-            case LATEST -> buckets.stream().max(Comparator.comparing(Bucket::latestTime)).map(Bucket::quantity)
-                    .orElse(BigDecimal.ZERO);
+            case SUM, COUNT, MAX, LATEST -> {
+                // Across the contract's tenants, as the usage API computes it (peak of the hourly sum, sum of latests).
+                TenantFold fold = new TenantFold(aggregation);
+                buckets.forEach(b -> fold.add(b.subject(), b.start(), b.quantity(), b.latestTime()));
+                yield fold.quantity();
+            }
             case UNIQUE_COUNT -> {
                 try (PreparedStatement select = connection.prepareStatement("""
                         SELECT count(DISTINCT value) FROM usage_unique_value

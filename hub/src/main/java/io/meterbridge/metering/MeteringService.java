@@ -57,17 +57,23 @@ public class MeteringService {
 
     /** One event's contribution to one metric. Keys and texts are built once: they are compared and sorted a lot. */
     record Line(MeteredEvent event, String metric, Aggregation aggregation, String unit, Instant bucket,
-            BigDecimal quantity, String uniqueValue, long customerMappingId, long contractId, String priceVersion,
-            boolean late, String bucketText, String eventKey, String bucketKey) {
+            BigDecimal quantity, String uniqueValue, long customerMappingId, long contractId, String contractKey,
+            String priceVersion, boolean late, String bucketText, String eventKey, String bucketKey) {
 
         static Line of(MeteredEvent event, String metric, Aggregation aggregation, String unit, Instant bucket,
-                BigDecimal quantity, String uniqueValue, long customerMappingId, long contractId, String priceVersion,
-                boolean late) {
+                BigDecimal quantity, String uniqueValue, long customerMappingId, long contractId, String contractKey,
+                String priceVersion, boolean late) {
             String bucketText = bucket.toString();
             return new Line(event, metric, aggregation, unit, bucket, quantity, uniqueValue, customerMappingId,
-                    contractId, priceVersion, late, bucketText,
+                    contractId, contractKey, priceVersion, late, bucketText,
                     event.source() + '\u0000' + event.id() + '\u0000' + metric,
                     event.subject() + '\u0000' + contractId + '\u0000' + metric + '\u0000' + bucketText);
+        }
+
+        /** The same line, late: its period was closed before it was metered. */
+        Line asLate() {
+            return new Line(event, metric, aggregation, unit, bucket, quantity, uniqueValue, customerMappingId,
+                    contractId, contractKey, priceVersion, true, bucketText, eventKey, bucketKey);
         }
     }
 
@@ -163,7 +169,7 @@ public class MeteringService {
         BillingPeriod period = contract.periodOf(event.time());
         boolean late = !now.isBefore(period.end().plus(contract.gracePeriod()));
         return Line.of(event, feed.metric().id(), aggregation, terms.unit(), bucket, quantity.stripTrailingZeros(),
-                uniqueValue, customer.id(), contract.id(), terms.priceVersionRef(), late);
+                uniqueValue, customer.id(), contract.id(), contract.key(), terms.priceVersionRef(), late);
     }
 
     /**
@@ -196,11 +202,12 @@ public class MeteringService {
         // and RETURNING would name it once, but both copies would match it.
         Map<String, Line> unique = new LinkedHashMap<>();
         batch.lines().forEach(line -> unique.putIfAbsent(line.eventKey(), line));
-        List<Line> lines = new ArrayList<>(unique.values());
-        lines.sort(Comparator.comparing(Line::eventKey));
+        List<Line> sorted = new ArrayList<>(unique.values());
+        sorted.sort(Comparator.comparing(Line::eventKey));
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
+                List<Line> lines = lateAfterClose(connection, sorted);
                 Set<String> recorded = recordLines(connection, lines);
                 List<Line> fresh = lines.stream().filter(l -> recorded.contains(l.eventKey())).toList();
                 aggregate(connection, fresh);
@@ -243,6 +250,56 @@ public class MeteringService {
         registry.counter("meterbridge.metering.events", "outcome", "duplicate").increment(outcome.duplicates());
         registry.counter("meterbridge.metering.events", "outcome", "quarantined").increment(outcome.quarantined());
         registry.counter("meterbridge.metering.events", "outcome", "late").increment(outcome.late());
+    }
+
+    /**
+     * Usage of a period that is closed already is late, whatever the grace period says: the close is final, so the
+     * late-usage record (metered_event.late, late_event_count, outcome="late") is what bills it later. The batch
+     * first takes its contracts' close locks shared (PeriodCloseService takes them exclusively): a close either
+     * committed before this batch reads period_close below, and its lines are late, or it waits until this batch has
+     * committed and then reads its usage. So no line falls between a close and the late record. One lock statement
+     * and one query per batch, in one lock order for every writer (by the lock's hash).
+     */
+    private static List<Line> lateAfterClose(Connection connection, List<Line> lines) throws SQLException {
+        if (lines.isEmpty()) {
+            return lines;
+        }
+        Set<String> keys = new HashSet<>();
+        Instant earliest = lines.get(0).bucket();
+        for (Line line : lines) {
+            keys.add(line.contractKey());
+            earliest = line.bucket().isBefore(earliest) ? line.bucket() : earliest;
+        }
+        java.sql.Array keyArray = connection.createArrayOf("text", keys.toArray());
+        try (PreparedStatement lock = connection.prepareStatement("""
+                SELECT pg_advisory_xact_lock_shared(h) FROM (
+                  SELECT DISTINCT hashtext('billing:' || k) AS h FROM unnest(?::text[]) AS t(k) ORDER BY h) locks""")) {
+            lock.setArray(1, keyArray);
+            lock.executeQuery().close();
+        }
+        Map<String, List<Instant[]>> closed = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT contract_key, period_start, period_end FROM period_close
+                WHERE contract_key = ANY(?::text[]) AND period_end > ?""")) {
+            select.setArray(1, keyArray);
+            select.setTimestamp(2, java.sql.Timestamp.from(earliest));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    closed.computeIfAbsent(rows.getString(1), k -> new ArrayList<>()).add(new Instant[] {
+                            rows.getTimestamp(2).toInstant(), rows.getTimestamp(3).toInstant()});
+                }
+            }
+        }
+        if (closed.isEmpty()) {
+            return lines;
+        }
+        List<Line> result = new ArrayList<>(lines.size());
+        for (Line line : lines) {
+            boolean inClosedPeriod = !line.late() && closed.getOrDefault(line.contractKey(), List.of()).stream()
+                    .anyMatch(p -> !line.bucket().isBefore(p[0]) && line.bucket().isBefore(p[1]));
+            result.add(inClosedPeriod ? line.asLate() : line);
+        }
+        return result;
     }
 
     private static Set<String> recordLines(Connection connection, List<Line> lines) throws SQLException {

@@ -25,8 +25,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * Usage per window, rolled up from the hourly buckets in each contract's time zone: HOUR, DAY, MONTH (calendar) or
- * PERIOD (the contract's billing period). Quantities follow the metric's aggregation; UNIQUE_COUNT counts distinct
- * values across the whole window, not a sum of hourly counts.
+ * PERIOD (the contract's billing period). Quantities follow the metric's aggregation over all the tenants of the
+ * window's contract ({@link TenantFold}); UNIQUE_COUNT counts distinct values across the whole window and all its
+ * tenants, not a sum of hourly counts.
  */
 @ApplicationScoped
 public class UsageQuery {
@@ -46,25 +47,25 @@ public class UsageQuery {
     }
 
     private record Row(String contractKey, String billingAccount, ZoneId zone, int anchorDay, Instant bucket,
-            String aggregation, String unit, BigDecimal quantity, long events, long late, Instant latestTime) {
+            String aggregation, String unit, BigDecimal quantity, long events, long late, Instant latestTime,
+            String subject) {
     }
 
     private static final class Accumulator {
         final Row first;
         final Instant start;
         final Instant end;
+        final TenantFold fold;
         BigDecimal quantity;
         long events;
         long late;
-        Instant latestTime;
         final Set<String> uniques = new HashSet<>();
 
         Accumulator(Row row, Instant start, Instant end) {
             this.first = row;
             this.start = start;
             this.end = end;
-            this.quantity = row.quantity();
-            this.latestTime = row.latestTime();
+            this.fold = TenantFold.of(row.aggregation());
         }
     }
 
@@ -79,7 +80,7 @@ public class UsageQuery {
             try (PreparedStatement select = connection.prepareStatement("""
                     SELECT c.contract_key, c.billing_system || ':' || c.billing_account_id, c.time_zone, c.anchor_day,
                            h.bucket_start, h.aggregation, h.unit, h.quantity, h.event_count, h.late_event_count,
-                           h.latest_time, h.contract_id
+                           h.latest_time, h.subject
                     FROM usage_hourly h JOIN contract c ON c.id = h.contract_id
                     WHERE h.metric = ? AND h.bucket_start >= ? AND h.bucket_start < ?
                       AND (?::text IS NULL OR h.subject = ?) AND (?::text IS NULL OR c.billing_account_id = ?)
@@ -89,15 +90,15 @@ public class UsageQuery {
                     while (rows.next()) {
                         Row row = new Row(rows.getString(1), rows.getString(2), ZoneId.of(rows.getString(3)),
                                 rows.getInt(4), rows.getTimestamp(5).toInstant(), rows.getString(6), rows.getString(7),
-                                rows.getBigDecimal(8), rows.getLong(9), rows.getLong(10), rows.getTimestamp(11).toInstant());
+                                rows.getBigDecimal(8), rows.getLong(9), rows.getLong(10), rows.getTimestamp(11).toInstant(),
+                                rows.getString(12));
                         Instant[] bounds = bounds(row, window);
                         String key = bounds[0] + "|" + row.contractKey();
                         Accumulator acc = windows.get(key);
                         if (acc == null) {
                             windows.put(key, acc = new Accumulator(row, bounds[0], bounds[1]));
-                        } else {
-                            fold(acc, row);
                         }
+                        acc.fold.add(row.subject(), row.bucket(), row.quantity(), row.latestTime());
                         acc.events += row.events();
                         acc.late += row.late();
                     }
@@ -109,6 +110,9 @@ public class UsageQuery {
         }
         List<UsageWindow> result = new ArrayList<>();
         for (Accumulator acc : windows.values()) {
+            if (acc.quantity == null) {
+                acc.quantity = acc.fold.quantity();
+            }
             result.add(new UsageWindow(acc.start, acc.end, plain(acc.quantity), acc.first.unit(),
                     acc.events, acc.late, acc.first.contractKey(), acc.first.billingAccount(), acc.first.aggregation()));
         }
@@ -119,21 +123,6 @@ public class UsageQuery {
     public static BigDecimal plain(BigDecimal value) {
         BigDecimal stripped = value.stripTrailingZeros();
         return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
-    }
-
-    private static void fold(Accumulator acc, Row row) {
-        switch (acc.first.aggregation()) {
-            case "MAX" -> acc.quantity = acc.quantity.max(row.quantity());
-            case "LATEST" -> {
-                if (!row.latestTime().isBefore(acc.latestTime)) {
-                    acc.quantity = row.quantity();
-                }
-            }
-            default -> acc.quantity = acc.quantity.add(row.quantity());
-        }
-        if (row.latestTime().isAfter(acc.latestTime)) {
-            acc.latestTime = row.latestTime();
-        }
     }
 
     private static void countDistinct(Connection connection, Map<String, Accumulator> windows, String subject,
@@ -147,7 +136,7 @@ public class UsageQuery {
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     Row probe = new Row(rows.getString(1), null, ZoneId.of(rows.getString(2)), rows.getInt(3),
-                            rows.getTimestamp(4).toInstant(), null, null, null, 0, 0, null);
+                            rows.getTimestamp(4).toInstant(), null, null, null, 0, 0, null, null);
                     Accumulator acc = windows.get(bounds(probe, window)[0] + "|" + probe.contractKey());
                     if (acc != null) {
                         acc.uniques.add(rows.getString(5));

@@ -50,6 +50,7 @@ public class ConsumerLag {
     private final MeterRegistry registry;
     private final Map<String, String> topicOfGroup = new HashMap<>();
     private final String meteringGroup;
+    private final String accepted;
     private final Duration interval;
     private final Properties clientProperties = new Properties();
     private final Map<List<String>, AtomicLong> lags = new ConcurrentHashMap<>();
@@ -71,6 +72,7 @@ public class ConsumerLag {
             @ConfigProperty(name = "hub.erp.sync.postings-topic") String postings) {
         this.registry = registry;
         this.meteringGroup = meteringGroup;
+        this.accepted = accepted;
         this.interval = config.consumerLag().interval();
         topicOfGroup.put(meteringGroup, accepted);
         topicOfGroup.put(rawGroup, raw);
@@ -170,6 +172,47 @@ public class ConsumerLag {
                 oldestUnmeteredSeconds.set(oldestAge(positions, ends));
             }
         }
+    }
+
+    /**
+     * The accepted topic's end offset per partition now: what the metering group must have committed before a close
+     * that starts now may read the usage (every event accepted before then is metered).
+     */
+    public Map<TopicPartition, Long> meteringMark() throws Exception {
+        return offsets(accepted, OffsetSpec.latest());
+    }
+
+    /**
+     * Per partition of the mark, the records metering still has to commit to reach it (only partitions behind). A
+     * partition the group never committed counts from its beginning, as in {@link #read()}.
+     */
+    public Map<TopicPartition, Long> meteringBehind(Map<TopicPartition, Long> mark) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(meteringGroup)
+                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+        Map<TopicPartition, Long> starts = null;
+        Map<TopicPartition, Long> behind = new HashMap<>();
+        for (Map.Entry<TopicPartition, Long> end : mark.entrySet()) {
+            OffsetAndMetadata done = committed.get(end.getKey());
+            long position;
+            if (done != null) {
+                position = done.offset();
+            } else {
+                starts = starts == null ? offsets(accepted, OffsetSpec.earliest()) : starts;
+                position = starts.getOrDefault(end.getKey(), 0L);
+            }
+            if (position < end.getValue()) {
+                behind.put(end.getKey(), end.getValue() - position);
+            }
+        }
+        return behind;
+    }
+
+    private Map<TopicPartition, Long> offsets(String topic, OffsetSpec spec) throws Exception {
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(Set.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).values()
+                .forEach(t -> t.partitions().forEach(p -> request.put(new TopicPartition(t.name(), p.partition()), spec)));
+        return admin.listOffsets(request).all().get(10, TimeUnit.SECONDS).entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
 
     private AtomicLong gauge(String group, TopicPartition tp) {
