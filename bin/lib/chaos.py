@@ -12,6 +12,7 @@ import hmac
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -349,7 +350,11 @@ def bc_number(posting_id, length):
 
 
 def safe(value):
-    return "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in value)
+    """DeliveryIds.safe, restated: kept when in [A-Za-z0-9_-] and at most 64 characters, else replaced and hashed."""
+    if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", value):
+        return value
+    readable = re.sub(r"[^A-Za-z0-9_-]", "_", value)[:53]
+    return readable + "-" + hashlib.sha256(value.encode()).hexdigest()[:10]
 
 
 # ---------------------------------------------------------------- the run

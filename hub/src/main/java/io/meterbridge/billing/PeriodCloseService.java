@@ -444,7 +444,7 @@ public class PeriodCloseService {
     }
 
     static String summaryPrefix(Contract contract, ContractMetric metric) {
-        return "mb-" + DeliveryIds.safe(contract.key()) + "-" + DeliveryIds.safe(metric.metric()) + "-";
+        return "mb-" + DeliveryIds.safe(contract.key()) + "-" + DeliveryIds.segment(metric.metric()) + "-";
     }
 
     /** The buckets' quantities per day of the zone. */

@@ -4,6 +4,8 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 
+import io.meterbridge.billing.DeliveryIds;
+
 /** One crossed threshold of one contract metric in one billing period: a row of commitment_alert. */
 public record CommitmentAlert(String contractKey, long contractId, String metric, Instant periodStart,
         Instant periodEnd, int thresholdPercent, BigDecimal committedQuantity, BigDecimal quantityAtDetection,
@@ -12,10 +14,12 @@ public record CommitmentAlert(String contractKey, long contractId, String metric
 
     /**
      * The deterministic external id of the CRM task: {@code mb-commit-<contract>-<metric>-<period start>-<percent>},
-     * the period's first day in the contract's time zone.
+     * the period's first day in the contract's time zone. The metric is a segment without "-" (DeliveryIds.segment),
+     * so contract "a-b" with metric "c" and contract "a" with metric "b-c" get different keys.
      */
     public static String key(String contractKey, String metric, LocalDate periodStartDate, int thresholdPercent) {
-        return "mb-commit-" + contractKey + "-" + metric + "-" + periodStartDate + "-" + thresholdPercent;
+        return "mb-commit-" + contractKey + "-" + DeliveryIds.segment(metric) + "-" + periodStartDate + "-"
+                + thresholdPercent;
     }
 
     public boolean taskCreated() {

@@ -40,14 +40,27 @@ public class AccountingPolicies {
         }
     }
 
+    /**
+     * @param currency   the legal entity's own (local) currency: Business Central's "LCY", sent as an empty code
+     * @param currencies ERP currency references by ISO 4217 code (NetSuite: the currency record's internal id); empty
+     *                   for an ERP that takes ISO codes itself (Business Central)
+     */
     public record Policy(String id, String erpSystem, Instant validFrom, String legalEntity, String currency,
             String receivablesAccount, String cashAccount, boolean accrual, String accruedRevenueAccount,
-            Map<String, MetricMapping> metrics) {
+            Map<String, String> currencies, Map<String, MetricMapping> metrics) {
 
         public Optional<MetricMapping> metric(String metric) {
             return Optional.ofNullable(metrics.get(metric));
         }
+
+        /** The ERP's reference of an ISO currency: the mapped one, or the code itself when the policy maps none. */
+        public Optional<String> currencyRef(String isoCode) {
+            return currencies.isEmpty() ? Optional.of(isoCode) : Optional.ofNullable(currencies.get(isoCode));
+        }
     }
+
+    /** ERP systems whose documents name their currency by a reference of the ERP, not by ISO code. */
+    static final java.util.Set<String> CURRENCY_BY_REFERENCE = java.util.Set.of("netsuite");
 
     private final List<Policy> policies;
 
@@ -72,23 +85,36 @@ public class AccountingPolicies {
                 for (JsonNode p : MappingFiles.read(file, MappingFiles.Kind.ACCOUNTING, schemas)
                         .path("policies")) {
                     String where = file + ": policy '" + p.path("id").asText() + "'";
+                    // Tax codes are required unless the policy says otherwise: a line without one posts untaxed.
+                    boolean requireTaxCode = p.path("requireTaxCode").asBoolean(true);
                     Map<String, MetricMapping> metrics = new LinkedHashMap<>();
                     p.path("metrics").fields().forEachRemaining(m -> {
                         JsonNode v = m.getValue();
                         boolean defer = v.path("defer").asBoolean(false);
-                        MetricMapping mapping = new MetricMapping(required(v, "revenueAccount", where + " metric " + m.getKey()),
-                                text(v, "item"), text(v, "taxCode"), text(v, "department"), text(v, "class"), defer,
+                        String metricWhere = where + " metric " + m.getKey();
+                        MetricMapping mapping = new MetricMapping(required(v, "revenueAccount", metricWhere),
+                                text(v, "item"), requireTaxCode ? required(v, "taxCode", metricWhere
+                                        + " (requireTaxCode is true)") : text(v, "taxCode"),
+                                text(v, "department"), text(v, "class"), defer,
                                 defer ? required(v, "deferredRevenueAccount", where + " metric " + m.getKey() + " (defer: true)")
                                         : null);
                         metrics.put(m.getKey(), mapping);
                     });
                     boolean accrual = p.path("accrual").asBoolean(false);
-                    policies.add(new Policy(required(p, "id", where), required(p, "erpSystem", where),
+                    String erpSystem = required(p, "erpSystem", where);
+                    String currency = required(p, "currency", where);
+                    Map<String, String> currencies = new LinkedHashMap<>();
+                    p.path("currencies").fields().forEachRemaining(c -> currencies.put(c.getKey(), c.getValue().asText()));
+                    if (CURRENCY_BY_REFERENCE.contains(erpSystem) && !currencies.containsKey(currency)) {
+                        throw new IllegalArgumentException(where + ": currencies is required for " + erpSystem
+                                + " (the ERP's currency reference of each ISO code) and must map " + currency);
+                    }
+                    policies.add(new Policy(required(p, "id", where), erpSystem,
                             Instant.parse(required(p, "validFrom", where)), required(p, "legalEntity", where),
-                            required(p, "currency", where), required(p, "receivablesAccount", where),
+                            currency, required(p, "receivablesAccount", where),
                             required(p, "cashAccount", where), accrual,
                             accrual ? required(p, "accruedRevenueAccount", where + " (accrual: true)") : null,
-                            Map.copyOf(metrics)));
+                            Map.copyOf(currencies), Map.copyOf(metrics)));
                 }
             }
         } catch (IOException e) {

@@ -52,9 +52,15 @@ public class BusinessCentralPosting {
         String id = p.path("externalId").asText();
         String customer = customerNumber(p.path("customer"));
         LocalDate date = LocalDate.parse(p.path("date").asText());
+        if (!posting.kind().equals("INVOICE") && !posting.kind().equals("CREDIT_MEMO") && !currencyCode(p).isEmpty()) {
+            // API v2.0 journal lines have no currency field: they post in the company's currency, so a foreign amount
+            // would be booked as if it were local. Refused, so finance sees it, instead of a wrong ledger.
+            throw new ErpException("Business Central journals post in the local currency " + p.path("localCurrency")
+                    .asText() + " only; " + posting.kind() + " " + id + " is in " + p.path("currency").asText(), false, 0);
+        }
         return switch (posting.kind()) {
             case "INVOICE" -> bc.postSalesInvoice(new BcSalesInvoice(number(id, 35), customer, date, date, null,
-                    p.path("currency").asText(), null, lines(p))).number();
+                    currencyCode(p), null, lines(p))).number();
             case "CREDIT_MEMO" -> bc.correctiveCreditMemo(new BcCreditMemo(number(id, 35),
                     number(p.path("relatedExternalId").asText(), 35), date, date, lines(p))).number();
             case "PAYMENT" -> bc.postJournal(new BcJournalEntry(null, number(id, 20), date, List.of(
@@ -67,11 +73,25 @@ public class BusinessCentralPosting {
         };
     }
 
+    /**
+     * BC's rule: the empty code is the company's local currency (BC has no currency record for it, so naming it is
+     * refused); any other currency by its code.
+     */
+    static String currencyCode(JsonNode p) {
+        String currency = p.path("currency").asText();
+        return currency.equals(p.path("localCurrency").asText()) ? "" : currency;
+    }
+
+    /**
+     * Account lines on the policy's credit account (the deferred revenue account when the metric defers) with the
+     * policy's tax code (BC's tax group code of the line).
+     */
     private static List<BcSalesLine> lines(JsonNode p) {
         List<BcSalesLine> lines = new ArrayList<>();
         for (JsonNode line : p.path("lines")) {
-            lines.add(BcSalesLine.account(line.path("account").asText(), line.path("description").asText(),
-                    BigDecimal.ONE, new BigDecimal(line.path("amount").asText())));
+            lines.add(new BcSalesLine("Account", line.path("account").asText(), line.path("description").asText(),
+                    BigDecimal.ONE, new BigDecimal(line.path("amount").asText()), null, null,
+                    line.hasNonNull("taxCode") ? line.get("taxCode").asText() : null));
         }
         return lines;
     }

@@ -96,8 +96,11 @@ public class ErpPostings {
             return exception(connection, documentId, null, doc.type().name(),
                     "no accounting policy for ERP " + erp + " valid at " + doc.date());
         }
-        String contractKey = doc.contractKey() != null ? doc.contractKey()
-                : data.contractOfBillingAccount(billingKey, doc.date()).map(Contract::key).orElse(null);
+        Optional<Contract> contract = data.contractOfBillingAccount(billingKey, doc.date());
+        String contractKey = doc.contractKey() != null ? doc.contractKey() : contract.map(Contract::key).orElse(null);
+        if (policy.get().currencyRef(doc.currency()).isEmpty()) {
+            return exception(connection, documentId, null, doc.type().name(), unmappedCurrency(doc.currency(), policy.get()));
+        }
         ObjectNode payload = header(doc.type().name(), postingId(doc), erp, customer.get(), policy.get(), doc.currency(),
                 doc.date(), memo(doc, contractKey));
         payload.put("amount", doc.amount().toPlainString());
@@ -115,7 +118,21 @@ public class ErpPostings {
                             : line.metric());
                     continue;
                 }
-                lines.add(line(line.metric(), line.description(), line.amount(), mapping.get()));
+                ObjectNode posted = line(line.metric(), line.description(), line.amount(), mapping.get());
+                if (mapping.get().defer() && doc.type() == FinancialDocuments.Type.INVOICE) {
+                    // Deferred revenue is recognised over the service period: the billed period, its last day included.
+                    Optional<LocalDate[]> service = servicePeriod(connection, closeId,
+                            contract.map(Contract::timeZone).orElse(ZoneOffset.UTC));
+                    if (service.isEmpty()) {
+                        return exception(connection, documentId, null, doc.type().name(), "metric " + line.metric()
+                                + " defers its revenue (policy " + policy.get().id() + ") but the document is linked "
+                                + "to no closed period, so its service period is unknown");
+                    }
+                    posted.put("defer", true);
+                    posted.put("revRecStartDate", service.get()[0].toString());
+                    posted.put("revRecEndDate", service.get()[1].toString());
+                }
+                lines.add(posted);
             }
             if (!unmapped.isEmpty()) {
                 return exception(connection, documentId, null, doc.type().name(), "no accounting mapping for "
@@ -154,6 +171,11 @@ public class ErpPostings {
                     + policy.get().id() + ": the usage accrual of " + contract.key() + " was not posted");
             return Optional.empty();
         }
+        if (policy.get().currencyRef(currency).isEmpty()) {
+            exception(connection, null, closeId, "ACCRUAL", unmappedCurrency(currency, policy.get())
+                    + ": the usage accrual of " + contract.key() + " was not posted");
+            return Optional.empty();
+        }
         String id = "mb-accr-" + DeliveryIds.safe(contract.key()) + "-"
                 + java.time.format.DateTimeFormatter.BASIC_ISO_DATE.format(LocalDate.ofInstant(period.start(), ZoneOffset.UTC));
         ObjectNode payload = header("ACCRUAL", id, customer.get().erpSystem(), customer.get(), policy.get(), currency, date,
@@ -182,10 +204,19 @@ public class ErpPostings {
         payload.put("erpSystem", erp);
         payload.put("policy", policy.id());
         // Data minimisation: the ERP learns the customer's ERP id and legal entity, nothing about its users.
-        payload.putObject("customer").put("externalId", DeliveryIds.safe(customer.erpCustomerId()))
+        ObjectNode erpCustomer = payload.putObject("customer").put("externalId", DeliveryIds.safe(customer.erpCustomerId()))
                 .put("name", customer.erpCustomerId());
+        // The customer's own currency (master data), which the ERP checks each document's currency against.
+        if (customer.currency() != null) {
+            erpCustomer.put("currency", customer.currency());
+            policy.currencyRef(customer.currency()).ifPresent(ref -> erpCustomer.put("currencyRef", ref));
+        }
         payload.put("legalEntity", policy.legalEntity());
         payload.put("currency", currency);
+        // The ERP's own reference of the currency (NetSuite: the currency record's id) and the legal entity's currency
+        // (Business Central names it with the empty code).
+        payload.put("currencyRef", policy.currencyRef(currency).orElseThrow());
+        payload.put("localCurrency", policy.currency());
         payload.put("date", day(date));
         payload.put("memo", memo);
         payload.put("receivablesAccount", policy.receivablesAccount());
@@ -203,6 +234,31 @@ public class ErpPostings {
         line.put("department", mapping.department());
         line.put("class", mapping.accountingClass());
         return line;
+    }
+
+    private static String unmappedCurrency(String currency, Policy policy) {
+        return "currency " + currency + " has no " + policy.erpSystem() + " currency in policy " + policy.id()
+                + " (currencies: " + policy.currencies().keySet() + ")";
+    }
+
+    /** First and last day (inclusive) of the closed period, in the contract's time zone. */
+    private static Optional<LocalDate[]> servicePeriod(Connection connection, Long closeId, java.time.ZoneId zone)
+            throws SQLException {
+        if (closeId == null) {
+            return Optional.empty();
+        }
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT period_start, period_end FROM period_close WHERE id = ?")) {
+            select.setLong(1, closeId);
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                LocalDate start = LocalDate.ofInstant(rows.getTimestamp(1).toInstant(), zone);
+                LocalDate end = LocalDate.ofInstant(rows.getTimestamp(2).toInstant(), zone).minusDays(1);
+                return Optional.of(new LocalDate[] {start, end});
+            }
+        }
     }
 
     private static String memo(Document doc, String contractKey) {

@@ -39,7 +39,8 @@ public class NetSuitePosting {
         JsonNode p = posting(exchange).payload();
         JsonNode customer = p.path("customer");
         return netSuite.upsertCustomer(new NsCustomer(customer.path("externalId").asText(),
-                customer.path("name").asText(), null, null, NsRef.id(p.path("legalEntity").asText()), null, null, null));
+                customer.path("name").asText(), null, null, NsRef.id(p.path("legalEntity").asText()),
+                ref(customer, "currencyRef"), null, null));
     }
 
     public String post(Exchange exchange) {
@@ -49,20 +50,22 @@ public class NetSuitePosting {
         NsRef customer = NsRef.external(p.path("customer").path("externalId").asText());
         LocalDate date = LocalDate.parse(p.path("date").asText());
         NsRef entity = NsRef.id(p.path("legalEntity").asText());
+        // Postings written before currencies were mapped carry no currencyRef: they post without one, as they did.
+        NsRef currency = ref(p, "currencyRef");
         String memo = p.path("memo").asText();
         return switch (posting.kind()) {
-            case "INVOICE" -> netSuite.upsertInvoice(new NsInvoice(id, customer, date, null, null, entity, null, null,
+            case "INVOICE" -> netSuite.upsertInvoice(new NsInvoice(id, customer, date, null, currency, entity, null, null,
                     null, null, NsRef.id(p.path("receivablesAccount").asText()), memo, null, null, null, items(p)));
             case "CREDIT_MEMO" -> netSuite.creditMemoFromInvoice(p.path("relatedExternalId").asText(),
-                    new NsCreditMemo(id, date, memo, null, null, items(p)));
+                    new NsCreditMemo(id, date, memo, currency, null, null, items(p)));
             case "PAYMENT" -> {
                 BigDecimal amount = new BigDecimal(p.path("amount").asText());
-                yield netSuite.createCustomerPayment(new NsPayment(id, customer, date, amount, null, entity,
+                yield netSuite.createCustomerPayment(new NsPayment(id, customer, date, amount, currency, entity,
                         NsRef.id(p.path("cashAccount").asText()), null, null, memo,
                         List.of(new NsPayment.Application(NsRef.external(p.path("relatedExternalId").asText()), amount))));
             }
-            case "ACCRUAL", "ACCRUAL_REVERSAL" -> netSuite.createJournalEntry(new NsJournalEntry(id, date, entity, null,
-                    memo, null, null, null, journal(p, customer)));
+            case "ACCRUAL", "ACCRUAL_REVERSAL" -> netSuite.createJournalEntry(new NsJournalEntry(id, date, entity,
+                    currency, memo, null, null, null, journal(p, customer)));
             default -> throw new IllegalArgumentException("unknown ERP posting kind " + posting.kind());
         };
     }
@@ -70,8 +73,11 @@ public class NetSuitePosting {
     private static List<NsItemLine> items(JsonNode p) {
         List<NsItemLine> items = new ArrayList<>();
         for (JsonNode line : p.path("lines")) {
+            // A deferred line carries its service period: NetSuite's revenue recognition defers it to the deferred
+            // revenue account of the item's revenue rule and recognises it over those dates.
             items.add(new NsItemLine(ref(line, "item"), null, null, new BigDecimal(line.path("amount").asText()),
-                    line.path("description").asText(), null, ref(line, "department"), ref(line, "class")));
+                    line.path("description").asText(), ref(line, "taxCode"), ref(line, "department"), ref(line, "class"),
+                    date(line, "revRecStartDate"), date(line, "revRecEndDate")));
         }
         return items;
     }
@@ -88,6 +94,10 @@ public class NetSuitePosting {
 
     private static BigDecimal decimal(JsonNode line, String field) {
         return line.hasNonNull(field) ? new BigDecimal(line.get(field).asText()) : null;
+    }
+
+    private static LocalDate date(JsonNode line, String field) {
+        return line.hasNonNull(field) ? LocalDate.parse(line.get(field).asText()) : null;
     }
 
     private static NsRef ref(JsonNode line, String field) {

@@ -58,6 +58,7 @@ final class NsJson {
         o.put("externalId", m.externalId());
         date(o, "tranDate", m.tranDate());
         text(o, "memo", m.memo());
+        ref(o, "currency", m.currency());
         ref(o, "account", m.account());
         ref(o, "postingPeriod", m.postingPeriod());
         if (m.items() != null) {
@@ -130,6 +131,8 @@ final class NsJson {
             ref(line, "taxCode", l.taxCode());
             ref(line, "department", l.department());
             ref(line, "class", l.clazz());
+            date(line, "revRecStartDate", l.revRecStartDate());
+            date(line, "revRecEndDate", l.revRecEndDate());
         }
     }
 

@@ -40,6 +40,19 @@ final class BcState {
     static final Set<String> ACCOUNT_TYPES = Set.of("G/L Account", "Customer", "Vendor", "Bank Account", "Fixed Asset",
             "IC Partner", "Employee");
 
+    /**
+     * The Currency table of the sandbox's companies (CRONUS USA): the local currency (USD) is the empty code and has
+     * no record, so naming it, like naming a currency that is not set up, is refused.
+     */
+    static final Set<String> CURRENCIES = Set.of("CAD", "EUR", "GBP", "DKK", "MXN");
+
+    static void checkCurrency(String code, String table) {
+        if (!code.isEmpty() && !CURRENCIES.contains(code)) {
+            throw BcErrors.badRequest(BcErrors.FIELD_VALIDATION, "The field Currency Code of table " + table
+                    + " contains a value (" + code + ") that cannot be found in the related table (Currency).");
+        }
+    }
+
     /** One company's tables. */
     static final class Company {
         final String key;
@@ -283,6 +296,7 @@ final class BcState {
         if (doc.path("currencyCode").asText().isEmpty()) {
             doc.put("currencyCode", customer.path("currencyCode").asText());
         }
+        checkCurrency(doc.path("currencyCode").asText(), invoice ? "Sales Header (Invoice)" : "Sales Header (Credit Memo)");
         String dateField = invoice ? "invoiceDate" : "creditMemoDate";
         if (blank(doc.get(dateField))) {
             doc.put(dateField, today());

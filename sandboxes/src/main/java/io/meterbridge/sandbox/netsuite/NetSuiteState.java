@@ -32,6 +32,13 @@ final class NetSuiteState {
             "subtotal", "amountRemaining", "amountPaid", "amountUnbilled", "status", "balance", "unapplied", "applied",
             "dateCreated");
 
+    /**
+     * The account's currency records by internal id (NetSuite's defaults of a US account); the subsidiary's base
+     * currency, USD, is what a customer without a currency gets.
+     */
+    static final Map<String, String> CURRENCIES = Map.of("1", "USD", "2", "GBP", "3", "CAD", "4", "EUR");
+    static final String BASE_CURRENCY = "1";
+
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     /** The outcome of a write: the record's internal id and whether it was created. */
@@ -121,6 +128,12 @@ final class NetSuiteState {
         ObjectNode before = record.deepCopy();
         record.put("id", id);
         record.setAll(fields);
+        try {
+            checkCurrency(type, record);
+        } catch (SandboxException e) {
+            restore(type, id, before, created);
+            throw e;
+        }
         if (type.equals("journalEntry")) {
             checkBalanced(record, before, created);
         }
@@ -266,6 +279,43 @@ final class NetSuiteState {
             default -> {
             }
         }
+    }
+
+    /**
+     * Currencies as NetSuite checks them: a reference must name a currency record ({"id"}); a transaction's currency
+     * must be its customer's (a customer trades in its own currency unless more are added to it, which the hub never
+     * does).
+     */
+    private void checkCurrency(String type, ObjectNode record) {
+        String currency = record.has("currency") ? currencyId(record.get("currency")) : null;
+        String customerField = switch (type) {
+            case "invoice", "creditMemo" -> "entity";
+            case "customerPayment" -> "customer";
+            default -> null;
+        };
+        if (currency == null || customerField == null || !record.has(customerField)) {
+            return;
+        }
+        String customerId = refId("customer", record.get(customerField), customerField);
+        ObjectNode customer = records.get("customer").get(customerId);
+        String customerCurrency = customer.has("currency") ? currencyId(customer.get("currency")) : BASE_CURRENCY;
+        if (!currency.equals(customerCurrency)) {
+            throw new SandboxException(400, ErrorKind.INVALID_REQUEST, "INVALID_KEY_OR_REF", "Invalid currency "
+                    + "reference key " + currency + " for entity " + customerId + ".", "currency");
+        }
+    }
+
+    /** The internal id of a currency reference, which must name one of the account's currency records. */
+    private static String currencyId(JsonNode ref) {
+        String id = ref != null && ref.isObject() && ref.hasNonNull("id") ? ref.get("id").asText() : null;
+        if (id == null || !CURRENCIES.containsKey(id)) {
+            String key = ref == null ? "(none)" : ref.hasNonNull("id") ? ref.get("id").asText()
+                    : ref.hasNonNull("externalId") ? "externalId " + ref.get("externalId").asText()
+                    : ref.hasNonNull("refName") ? ref.get("refName").asText() : ref.toString();
+            throw new SandboxException(400, ErrorKind.INVALID_REQUEST, "INVALID_KEY_OR_REF", "Invalid currency "
+                    + "reference key " + key + ".", "currency");
+        }
+        return id;
     }
 
     private String refId(String type, JsonNode ref) {
