@@ -106,6 +106,11 @@ final class DocumentBuilder {
             case "stripe" -> {
                 payload.put("customer", contract.billingAccountId());
                 kind = hubRates ? Kind.STRIPE_INVOICE : Kind.STRIPE_METER_EVENTS;
+                if (!hubRates) {
+                    // Stripe finalizes the period's invoice then: later meter events would be billed nowhere
+                    payload.put("billableUntil", PlatformTiming.billableUntil(contract,
+                            contract.periodOf(period.start())).getEpochSecond());
+                }
             }
             case "chargebee" -> {
                 payload.put("customerId", contract.billingAccountId());
@@ -139,6 +144,9 @@ final class DocumentBuilder {
                 line.put("metric", summary.metric());
                 line.put("platformRef", summary.platformRef());
                 line.put("quantity", summary.quantity().toPlainString());
+                if (summary.platformValue() != null) {
+                    line.put("value", summary.platformValue().toPlainString());
+                }
                 line.put("timestamp", summary.timestamp().getEpochSecond());
             }
         }

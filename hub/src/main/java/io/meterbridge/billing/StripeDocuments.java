@@ -267,6 +267,13 @@ public class StripeDocuments implements SavedServerErrors {
         StripeProgress.State state = progress.begin(delivery.id());
         exchange.setProperty(KEY_GENERATION, state.keyGeneration());
         exchange.setProperty(BillingDeliveries.PROGRESSED, new java.util.concurrent.atomic.AtomicBoolean());
+        JsonNode until = delivery.payload().path("billableUntil");
+        if (until.isNumber() && java.time.Instant.now().getEpochSecond() >= until.asLong()) {
+            throw new MeterEventsPastFinalizationException("meter events of delivery " + delivery.id() + " ("
+                    + usageText(delivery.payload()) + ") are too late: Stripe finalized the invoice of their period at "
+                    + java.time.Instant.ofEpochSecond(until.asLong()) + " (period end plus the contract's "
+                    + "finalizationGrace) and would bill them on no invoice. Not sent: bill them by hand");
+        }
         if (!state.firstAttempt() && state.age().compareTo(METER_EVENT_RESEND_WINDOW) > 0) {
             throw new MeterEventResendRefusedException("meter events of delivery " + delivery.id() + " were first sent "
                     + state.age().toHours() + " h ago; Stripe deduplicates meter event identifiers for 24 h only, so a "
@@ -290,9 +297,11 @@ public class StripeDocuments implements SavedServerErrors {
             }
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("event_name", usage.path("platformRef").asText());
-            // Stripe meters take whole numbers: a fractional quantity (GB from bytes) is rounded up, never down.
-            String value = new java.math.BigDecimal(usage.path("quantity").asText())
-                    .setScale(0, java.math.RoundingMode.CEILING).toPlainString();
+            // Stripe meters take whole numbers: the summary's value keeps the period's rounded cumulative total
+            // (PeriodCloseService.insertSummary); a delivery written before values existed rounds up as it did then.
+            String value = usage.hasNonNull("value") ? usage.get("value").asText()
+                    : new java.math.BigDecimal(usage.path("quantity").asText())
+                            .setScale(0, java.math.RoundingMode.CEILING).toPlainString();
             params.put("payload", Map.of("stripe_customer_id", p.path("customer").asText(), "value", value));
             params.put("identifier", usage.path("identifier").asText());
             params.put("timestamp", usage.path("timestamp").asLong());
@@ -300,6 +309,13 @@ public class StripeDocuments implements SavedServerErrors {
             calls.add(VendorCall.post("/v1/billing/meter_events", params, key(usage.path("identifier").asText(), exchange)));
         }
         return calls;
+    }
+
+    private static String usageText(JsonNode payload) {
+        List<String> parts = new ArrayList<>();
+        payload.path("usages").forEach(u -> parts.add(u.path("metric").asText() + " " + u.path("quantity").asText()
+                + " (" + u.path("identifier").asText() + ")"));
+        return String.join(", ", parts);
     }
 
     /** After a meter event's call returned normally: Stripe holds it (2xx, or its identifier already existed). */

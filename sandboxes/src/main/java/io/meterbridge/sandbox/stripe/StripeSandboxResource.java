@@ -176,4 +176,22 @@ public class StripeSandboxResource extends SandboxResource {
     public List<StripeState.MeterTotal> meterTotals() {
         return sandbox.state().meterTotals();
     }
+
+    /**
+     * What the invoice of a subscription period bills from a meter: the events timestamped in [start, end) that
+     * arrived (on the sandbox clock) before the invoice was finalized, end + finalization_grace_seconds (default 1 h).
+     */
+    @GET
+    @Path("_sandbox/meter-usage")
+    public Response meterUsage(@jakarta.ws.rs.QueryParam("event_name") String eventName,
+            @jakarta.ws.rs.QueryParam("customer") String customer, @jakarta.ws.rs.QueryParam("start") long start,
+            @jakarta.ws.rs.QueryParam("end") long end,
+            @jakarta.ws.rs.QueryParam("finalization_grace_seconds") @jakarta.ws.rs.DefaultValue("3600") long grace) {
+        try {
+            return Response.ok(sandbox.state().periodUsage(eventName, customer, start, end, grace)).build();
+        } catch (io.meterbridge.sandbox.SandboxException e) {
+            return Response.status(400).entity(java.util.Map.of("error", java.util.Map.of("message", e.getMessage())))
+                    .build();
+        }
+    }
 }

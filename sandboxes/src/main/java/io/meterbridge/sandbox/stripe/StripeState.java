@@ -41,10 +41,27 @@ final class StripeState {
     /** Meter event identifier to the time it was first seen: unique within a rolling window (24 h). */
     private final Map<String, Long> identifiers = new HashMap<>();
     private final Map<String, MeterTotal> meterTotals = new LinkedHashMap<>();
+    /** Every counted meter event, with the sandbox time it arrived: what a period's invoice bills depends on it. */
+    private final List<MeterEvent> meterEvents = new ArrayList<>();
     private final Map<String, Integer> invoiceSequence = new HashMap<>();
     private final Duration identifierRetention;
     /** The sandbox's clock: identifiers are forgotten, and event timestamps checked, on it (not on object dates). */
     private final io.meterbridge.sandbox.SandboxClock clock;
+
+    /** A counted meter event: its timestamp (the usage's time) and when the sandbox received it (its clock, ms). */
+    record MeterEvent(String eventName, String customer, long value, long timestamp, long receivedMillis) {
+    }
+
+    /**
+     * What the subscription invoice of a billing period [start, end) bills for a meter, as Stripe builds it: the
+     * events timestamped in the period that arrived before Stripe finalized the invoice (the period's end plus the
+     * finalization grace, 1 h by default, up to 72 h). Events that arrive later change no invoice.
+     *
+     * @param status draft while the sandbox clock is before finalization, else open
+     */
+    public record PeriodUsage(String eventName, String customer, long start, long end, long finalizesAt, String status,
+            long billed, long billedEvents, long afterFinalization, long eventsAfterFinalization) {
+    }
 
     /** Summed meter event values per (event_name, customer). */
     public record MeterTotal(String eventName, String customer, long value, long events) {
@@ -480,6 +497,7 @@ final class StripeState {
         identifiers.put(identifier, nowMillis);
         String eventName = p.get("event_name").asText();
         long value = Long.parseLong(valueText);
+        meterEvents.add(new MeterEvent(eventName, customer, value, timestamp, nowMillis));
         meterTotals.merge(eventName + "\u0000" + customer, new MeterTotal(eventName, customer, value, 1),
                 (a, b) -> new MeterTotal(a.eventName(), a.customer(), a.value() + b.value(), a.events() + 1));
         ObjectNode event = JSON.objectNode();
@@ -492,6 +510,33 @@ final class StripeState {
 
     synchronized List<MeterTotal> meterTotals() {
         return List.copyOf(meterTotals.values());
+    }
+
+    synchronized PeriodUsage periodUsage(String eventName, String customer, long start, long end, long graceSeconds) {
+        if (graceSeconds < 3600 || graceSeconds > 72 * 3600) {
+            throw invalid("parameter_invalid_integer", "The finalization grace period must be between 1 and 72 hours.",
+                    "finalization_grace_seconds");
+        }
+        long finalizesAt = end + graceSeconds;
+        long billed = 0;
+        long billedEvents = 0;
+        long late = 0;
+        long lateEvents = 0;
+        for (MeterEvent event : meterEvents) {
+            if (event.eventName().equals(eventName) && event.customer().equals(customer) && event.timestamp() >= start
+                    && event.timestamp() < end) {
+                if (event.receivedMillis() < finalizesAt * 1000) {
+                    billed += event.value();
+                    billedEvents++;
+                } else {
+                    late += event.value();
+                    lateEvents++;
+                }
+            }
+        }
+        String status = clock.millis() < finalizesAt * 1000 ? "draft" : "open";
+        return new PeriodUsage(eventName, customer, start, end, finalizesAt, status, billed, billedEvents, late,
+                lateEvents);
     }
 
     // ---- helpers
