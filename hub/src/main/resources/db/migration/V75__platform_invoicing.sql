@@ -7,7 +7,7 @@ ALTER TABLE contract
     ADD COLUMN collection_method  text     NOT NULL DEFAULT 'charge_automatically'
         CHECK (collection_method IN ('charge_automatically', 'send_invoice')),
     ADD COLUMN days_until_due     int      CHECK (days_until_due BETWEEN 1 AND 365),
-    ADD COLUMN auto_advance       boolean  NOT NULL DEFAULT false,
+    ADD COLUMN auto_advance       boolean  NOT NULL DEFAULT true,
     -- Stripe needs the number of days to set a due date on an invoice it sends, and takes none for charges
     ADD CONSTRAINT contract_days_until_due CHECK ((collection_method = 'send_invoice') = (days_until_due IS NOT NULL));
 

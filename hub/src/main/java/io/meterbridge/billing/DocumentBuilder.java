@@ -124,6 +124,13 @@ final class DocumentBuilder {
         if (hubRates) {
             payload.put("currency", currency);
             payload.put("description", "Usage of contract " + contract.key() + ", " + day);
+            // how the platform collects the invoice (Stripe; Chargebee collects by the customer's own setting)
+            ObjectNode collection = payload.putObject("collection");
+            collection.put("method", contract.invoicing().collectionMethod());
+            if (contract.invoicing().daysUntilDue() != null) {
+                collection.put("daysUntilDue", contract.invoicing().daysUntilDue());
+            }
+            collection.put("autoAdvance", contract.invoicing().autoAdvance());
             ArrayNode lines = payload.putArray("lines");
             for (Charge charge : billable) {
                 ObjectNode line = lines.addObject();

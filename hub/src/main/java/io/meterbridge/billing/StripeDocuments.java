@@ -183,7 +183,12 @@ public class StripeDocuments implements SavedServerErrors {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("customer", p.path("customer").asText());
         params.put("currency", p.path("currency").asText().toLowerCase(Locale.ROOT));
+        // never auto-advanced as a draft: Stripe would finalize it before the hub has attached every item
         params.put("auto_advance", "false");
+        params.put("collection_method", collection(p).method());
+        if (collection(p).daysUntilDue() != null) {
+            params.put("days_until_due", collection(p).daysUntilDue());
+        }
         params.put("pending_invoice_items_behavior", "exclude");
         params.put("description", p.path("description").asText());
         params.put("metadata", metadata(delivery));
@@ -233,11 +238,48 @@ public class StripeDocuments implements SavedServerErrors {
         return calls;
     }
 
+    /** Finalize; with autoAdvance Stripe then collects (charges, or emails a send_invoice invoice) on its own. */
     public VendorCall finalizeInvoice(Exchange exchange) {
         DeliveryMessage delivery = BillingDeliveries.current(exchange);
         String invoice = exchange.getProperty(INVOICE_ID, String.class);
-        return VendorCall.post("/v1/invoices/" + invoice + "/finalize", Map.of("auto_advance", "false"),
+        return VendorCall.post("/v1/invoices/" + invoice + "/finalize",
+                Map.of("auto_advance", String.valueOf(collection(delivery.payload()).autoAdvance())),
                 key(delivery.id() + "-finalize", exchange));
+    }
+
+    public void invoiceFinalized(Exchange exchange) {
+        exchange.setProperty(INVOICE_STATUS, exchange.getMessage().getBody(JsonNode.class).path("status").asText("open"));
+    }
+
+    /**
+     * Without autoAdvance the hub collects an open invoice itself: charge_automatically is paid (Stripe charges the
+     * customer's default payment method), send_invoice is sent (Stripe emails it with its due date). Null when
+     * there is nothing to do: Stripe collects (autoAdvance), or the invoice is paid, void or uncollectible already.
+     * A resumed delivery whose invoice is open sends it again at most, under the same idempotency key within 24 h.
+     */
+    public VendorCall collectInvoice(Exchange exchange) {
+        DeliveryMessage delivery = BillingDeliveries.current(exchange);
+        Collection collection = collection(delivery.payload());
+        if (collection.autoAdvance() || !"open".equals(exchange.getProperty(INVOICE_STATUS, String.class))) {
+            return null;
+        }
+        String invoice = exchange.getProperty(INVOICE_ID, String.class);
+        boolean send = "send_invoice".equals(collection.method());
+        return VendorCall.post("/v1/invoices/" + invoice + (send ? "/send" : "/pay"), Map.of(),
+                key(delivery.id() + (send ? "-send" : "-pay"), exchange));
+    }
+
+    /** The delivery's collection settings; a delivery written before they existed is finalized only, as it was. */
+    record Collection(String method, Integer daysUntilDue, boolean autoAdvance) {
+    }
+
+    static Collection collection(JsonNode payload) {
+        JsonNode c = payload.path("collection");
+        if (c.isMissingNode()) {
+            return new Collection("charge_automatically", null, true);
+        }
+        return new Collection(c.path("method").asText("charge_automatically"),
+                c.hasNonNull("daysUntilDue") ? c.get("daysUntilDue").asInt() : null, c.path("autoAdvance").asBoolean(true));
     }
 
     /**

@@ -73,12 +73,13 @@ public record MasterData(Map<String, List<CustomerMapping>> customersByTenant,
      *                          grace, 1 h to 72 h): usage of the period must reach the platform before then
      * @param collectionMethod  charge_automatically or send_invoice (Stripe's names)
      * @param daysUntilDue      send_invoice: days the customer has to pay; null otherwise
-     * @param autoAdvance       true: the platform finalizes and sends the hub's invoices itself; false: the hub does
+     * @param autoAdvance       true (default): the hub finalizes and the platform collects on its own schedule;
+     *                          false: the hub charges (pay) or sends the finalized invoice itself
      */
     public record Invoicing(Duration finalizationGrace, String collectionMethod, Integer daysUntilDue,
             boolean autoAdvance) {
 
-        public static final Invoicing DEFAULT = new Invoicing(Duration.ofHours(1), "charge_automatically", null, false);
+        public static final Invoicing DEFAULT = new Invoicing(Duration.ofHours(1), "charge_automatically", null, true);
 
         public boolean sendInvoice() {
             return "send_invoice".equals(collectionMethod);

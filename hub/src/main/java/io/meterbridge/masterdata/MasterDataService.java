@@ -103,7 +103,7 @@ public class MasterDataService {
                     version.prepaidCredits() == null ? java.math.BigDecimal.ZERO : version.prepaidCredits(),
                     version.minimumCommitment(), finalizationGrace(version.finalizationGrace()),
                     collectionMethod(version.collectionMethod()), version.daysUntilDue(),
-                    Boolean.TRUE.equals(version.autoAdvance())};
+                    !Boolean.FALSE.equals(version.autoAdvance())};
             long id;
             if (existing != null) {
                 id = id(existing);

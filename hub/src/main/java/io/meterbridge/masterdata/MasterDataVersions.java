@@ -39,7 +39,7 @@ public final class MasterDataVersions {
             @Schema(enumeration = {"charge_automatically", "send_invoice"}) String collectionMethod,
             // send_invoice only (and required there): the days the customer has to pay.
             Integer daysUntilDue,
-            // true: the platform finalizes, sends and collects on its own schedule; false (default): the hub does.
+            // true (default): Stripe collects the finalized invoice itself; false: the hub pays or sends it.
             Boolean autoAdvance) {
     }
 

@@ -115,6 +115,12 @@ public class StripeSandboxResource extends SandboxResource {
         return run("GET", null, get("invoices", r -> sandbox.state().getInvoice(id)));
     }
 
+    @GET
+    @Path("v1/invoices/{id}/lines")
+    public Response invoiceLines(@PathParam("id") String id) {
+        return run("GET", null, get("invoices", r -> sandbox.state().invoiceLines(id, r.params())));
+    }
+
     @POST
     @Path("v1/invoices/{id}/finalize")
     @Consumes(MediaType.WILDCARD)
@@ -127,8 +133,37 @@ public class StripeSandboxResource extends SandboxResource {
     @Path("v1/invoices/{id}/pay")
     @Consumes(MediaType.WILDCARD)
     public Response payInvoice(@PathParam("id") String id, String body) {
-        return run("POST", body, postWithEvent("invoices", "/v1/invoices/{invoice}/pay", "invoice.paid",
-                r -> sandbox.state().payInvoice(id, r.params())));
+        // A declined card (Stripe's test method pm_card_chargeDeclined): invoice.payment_failed, then a 402 card_error.
+        return run("POST", body, new Operation("invoices", sandbox.validator("/v1/invoices/{invoice}/pay"), true, r -> {
+            String requestId = io.meterbridge.sandbox.Ids.random("req_", 14);
+            com.fasterxml.jackson.databind.node.ObjectNode paid = sandbox.state().payInvoice(id, r.params());
+            if (paid == null) {
+                sandbox.change(r, requestId, "invoice.payment_failed", () -> sandbox.state().invoiceView(id));
+                return SandboxResponse.of(402, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                        .set("error", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                                .put("type", "card_error").put("code", "card_declined").put("decline_code",
+                                        "generic_decline").put("message", "Your card was declined.")))
+                        .withHeader("Request-Id", requestId);
+            }
+            return SandboxResponse.of(200, sandbox.change(r, requestId, "invoice.paid", () -> paid))
+                    .withHeader("Request-Id", requestId);
+        }));
+    }
+
+    @POST
+    @Path("v1/invoices/{id}/void")
+    @Consumes(MediaType.WILDCARD)
+    public Response voidInvoice(@PathParam("id") String id, String body) {
+        return run("POST", body, postWithEvent("invoices", "/v1/invoices/{invoice}/void", "invoice.voided",
+                r -> sandbox.state().voidInvoice(id)));
+    }
+
+    @POST
+    @Path("v1/invoices/{id}/send")
+    @Consumes(MediaType.WILDCARD)
+    public Response sendInvoice(@PathParam("id") String id, String body) {
+        return run("POST", body, postWithEvent("invoices", "/v1/invoices/{invoice}/send", "invoice.sent",
+                r -> sandbox.state().sendInvoice(id)));
     }
 
     @POST
