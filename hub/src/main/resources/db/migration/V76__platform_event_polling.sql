@@ -11,3 +11,8 @@ CREATE TABLE platform_poll_checkpoint (
 ALTER TABLE accounting_exception
     ADD COLUMN source_system  text,
     ADD COLUMN platform_event jsonb;
+
+-- An event set aside and handled again from the ERP exceptions API is received via a replay.
+ALTER TABLE platform_event DROP CONSTRAINT platform_event_received_via_check;
+ALTER TABLE platform_event ADD CONSTRAINT platform_event_received_via_check
+    CHECK (received_via IN ('webhook', 'poll', 'replay'));

@@ -89,8 +89,15 @@ public class ErpResource {
     public Replayed replay(@PathParam("id") long id) throws Exception {
         var event = documents.setAsideEvent(id).orElseThrow(
                 () -> new NotFoundException("no open PLATFORM_EVENT exception " + id));
-        // fails (500) as the event did, and the exception stays open, until the cause is fixed
-        var outcome = webhooks.replay(event.getKey(), event.getValue());
+        io.meterbridge.erp.FinancialDocuments.Outcome outcome;
+        try {
+            outcome = webhooks.replay(event.getKey(), event.getValue());
+        } catch (Exception e) {
+            // the cause is still there: the caller learns why, and the exception stays open for the next replay
+            throw new jakarta.ws.rs.WebApplicationException(jakarta.ws.rs.core.Response.status(409)
+                    .type(MediaType.APPLICATION_JSON).entity(java.util.Map.of("error", "exception " + id
+                            + " stays open, its event still fails: " + e.getMessage())).build());
+        }
         documents.resolveSetAside(id, security.getUserPrincipal() == null ? "unknown" : security.getUserPrincipal().getName());
         return new Replayed(id, outcome.eventId(), outcome.duplicate(), outcome.documentId(), outcome.posting(),
                 outcome.exception());

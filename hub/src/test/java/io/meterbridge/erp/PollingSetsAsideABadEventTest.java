@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The polling fallback pages through every event since its checkpoint (types[] filtered). One event it cannot handle
  * (an invoice in CHF, a currency without a rounding rule) becomes an accounting exception holding the event, once;
  * the events after it are still handled and the checkpoint moves past it; a replay handles it again (and fails
- * again while the cause remains, leaving the exception open).
+ * again while the cause remains: 409, the exception stays open).
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedEngines.class)
@@ -60,7 +60,8 @@ class PollingSetsAsideABadEventTest {
         assertThat(setAside(bad)).as("once, and the checkpoint moved past it").hasSize(1);
 
         long id = ((Number) setAside.get(0).get("id")).longValue();
-        finance().post("/api/v1/erp/exceptions/" + id + "/replay").then().statusCode(500);
+        finance().post("/api/v1/erp/exceptions/" + id + "/replay").then().statusCode(409)
+                .body("error", org.hamcrest.Matchers.containsString("stays open, its event still fails: currency CHF"));
         assertThat(setAside(bad).get(0).get("resolved_at")).as("still open").isNull();
         finance().post("/api/v1/erp/exceptions/999999999/replay").then().statusCode(404);
     }
