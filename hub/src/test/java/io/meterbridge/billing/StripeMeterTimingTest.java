@@ -34,7 +34,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A Stripe-metered period's usage reaches Stripe before Stripe finalizes the period's invoice (the period's end plus
  * the contract's finalizationGrace): the scheduler closes it within the first half of that grace, whatever the
- * contract's grace period for late events, and the close sends the peak and the distinct count with the sums. What
+ * contract's grace period for late events, and the close sends the peak, the distinct count and the latest value with
+ * the sums. What
  * would arrive after finalization is not sent: Stripe would bill it on no invoice.
  */
 @QuarkusTest
@@ -51,9 +52,15 @@ class StripeMeterTimingTest {
         // The previous period ended between 48 h and 72 h ago: past half a 72 h finalization grace (36 h), not yet
         // past the contract's 3 days grace period, by which the hub closed it until now.
         int anchor = LocalDate.now(ZoneOffset.UTC).minusDays(2).getDayOfMonth();
+        List<Map<String, String>> metrics = new java.util.ArrayList<>();
+        for (String[] m : new String[][] {{"api_requests", "request", "api-requests-2026-v1"},
+                {"active_users", "user", "active-users-2026-v1"}, {"storage_gb_peak", "GB", "storage-2026-v1"},
+                {"storage_gb_latest", "GB", "storage-2026-v1"}}) {
+            metrics.add(Map.of("metric", m[0], "unit", m[1], "priceVersion", m[2],
+                    "platformPriceRef", m[0].replace('_', '-') + "-meter"));
+        }
         contractWith(tenant, "netsuite", "stripe", customer, "PLATFORM_RATES", null, null, Map.of(),
-                Map.of("anchorDay", anchor, "finalizationGrace", "PT72H", "gracePeriod", "P3D"),
-                "api_requests", "active_users", "storage_gb_peak");
+                Map.of("anchorDay", anchor, "finalizationGrace", "PT72H", "gracePeriod", "P3D", "metrics", metrics));
         BillingPeriod current = BillingPeriod.monthly(Instant.now(), ZoneOffset.UTC, anchor);
         BillingPeriod previous = BillingPeriod.monthly(current.start().minusNanos(1), ZoneOffset.UTC, anchor);
         assertThat(previous.end().plus(Duration.ofDays(3))).as("not due by the contract's grace period").isAfter(Instant.now());
@@ -67,6 +74,7 @@ class StripeMeterTimingTest {
         awaitUsage(tenant, "api_requests", day.toString(), to, "42");
         awaitUsage(tenant, "active_users", day.toString(), to, "2");
         awaitUsage(tenant, "storage_gb_peak", day.toString(), to, "250");
+        awaitUsage(tenant, "storage_gb_latest", day.toString(), to, "100");
 
         periodClose.closeDue();
 
@@ -75,8 +83,9 @@ class StripeMeterTimingTest {
         assertThat(closed.deliveries()).hasSize(1);
         await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(deliveryStatus(closed.deliveries().get(0))));
 
+        // 30 + 12 requests; users u1 and u2; the peak of 250 and 100 GB; the latest reading, 100 GB
         for (Map.Entry<String, Long> meter : Map.of("api-requests-meter", 42L, "active-users-meter", 2L,
-                "storage-gb-peak-meter", 250L).entrySet()) {
+                "storage-gb-peak-meter", 250L, "storage-gb-latest-meter", 100L).entrySet()) {
             JsonPath invoice = SandboxClient.stripe().control().queryParam("event_name", meter.getKey())
                     .queryParam("customer", customer).queryParam("start", previous.start().getEpochSecond())
                     .queryParam("end", previous.end().getEpochSecond())
