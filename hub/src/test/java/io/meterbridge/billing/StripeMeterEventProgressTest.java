@@ -19,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import static io.meterbridge.support.BillingFixture.apiRequests;
 import static io.meterbridge.support.BillingFixture.awaitUsage;
 import static io.meterbridge.support.BillingFixture.anchorDayWithEndedDays;
-import static io.meterbridge.support.BillingFixture.contract;
 import static io.meterbridge.support.BillingFixture.contractWith;
 import static io.meterbridge.support.BillingFixture.send;
 import static io.meterbridge.support.BillingFixture.stripeCustomer;
