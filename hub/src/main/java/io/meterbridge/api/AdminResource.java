@@ -74,6 +74,8 @@ public class AdminResource {
                 SELECT c.id, c.contract_key, c.billing_system, c.billing_account_id, c.billing_cycle, c.anchor_day,
                        c.time_zone, c.grace_period::text AS grace_period, c.valid_from, c.valid_to,
                        c.billing_mode, c.billing_subscription_id, c.prepaid_credits, c.minimum_commitment,
+                       c.finalization_grace::text AS finalization_grace, c.collection_method, c.days_until_due,
+                       c.auto_advance::text AS auto_advance,
                        (SELECT cm.currency FROM customer_mapping cm WHERE cm.billing_system = c.billing_system
                          AND cm.billing_account_id = c.billing_account_id ORDER BY cm.valid_from DESC LIMIT 1)
                          AS currency,

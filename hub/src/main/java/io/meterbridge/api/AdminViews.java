@@ -41,7 +41,11 @@ public final class AdminViews {
             @Schema(description = "minimum spend per period across all metrics, an exact decimal in `currency` (null: "
                     + "none)", example = "75.00") String minimumCommitment,
             @Schema(description = "ISO 4217 currency of the billing account (its latest customer mapping)")
-            String currency, List<ContractMetric> metrics) {
+            String currency, List<ContractMetric> metrics,
+            @Schema(description = "PostgreSQL interval after a period's end at which the platform finalizes its "
+                    + "invoice, e.g. 01:00:00") String finalizationGrace,
+            @Schema(enumeration = {"charge_automatically", "send_invoice"}) String collectionMethod,
+            Long daysUntilDue, boolean autoAdvance) {
 
         static Contract of(SqlRows.Row row) throws Exception {
             return new Contract(row.number("id"), row.text("contract_key"), row.text("billing_system"),
@@ -49,7 +53,9 @@ public final class AdminViews {
                     row.text("time_zone"), row.text("grace_period"), row.instant("valid_from"),
                     row.instant("valid_to"), row.text("billing_mode"), row.text("billing_subscription_id"),
                     row.money("prepaid_credits"), row.money("minimum_commitment"), row.text("currency"),
-                    row.jsonList("metrics", ContractMetric.class));
+                    row.jsonList("metrics", ContractMetric.class), row.text("finalization_grace"),
+                    row.text("collection_method"), row.numberOrNull("days_until_due"),
+                    Boolean.parseBoolean(row.text("auto_advance")));
         }
     }
 

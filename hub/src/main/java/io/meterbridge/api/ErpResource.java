@@ -24,10 +24,18 @@ public class ErpResource {
 
     private final SqlRows sqlRows;
     private final ErpPostings postings;
+    private final io.meterbridge.erp.FinancialDocuments documents;
+    private final io.meterbridge.erp.PlatformWebhooks webhooks;
 
-    public ErpResource(SqlRows sqlRows, ErpPostings postings) {
+    @jakarta.ws.rs.core.Context
+    jakarta.ws.rs.core.SecurityContext security;
+
+    public ErpResource(SqlRows sqlRows, ErpPostings postings, io.meterbridge.erp.FinancialDocuments documents,
+            io.meterbridge.erp.PlatformWebhooks webhooks) {
         this.sqlRows = sqlRows;
         this.postings = postings;
+        this.documents = documents;
+        this.webhooks = webhooks;
     }
 
     @GET
@@ -60,12 +68,39 @@ public class ErpResource {
     @Operation(summary = "Documents the accounting policy could not post, with the reason")
     public List<ErpViews.AccountingException> exceptions() throws Exception {
         return sqlRows.list("""
-                SELECT id, document_id, close_id, kind, reason, created_at, resolved_at, resolved_by
+                SELECT id, document_id, close_id, kind, reason, created_at, resolved_at, resolved_by, source_system,
+                       platform_event ->> 'id' AS event_id
                 FROM accounting_exception ORDER BY (resolved_at IS NULL) DESC, created_at DESC LIMIT 500""",
                 ErpViews.AccountingException::of);
     }
 
     public record Retried(String posting, boolean retried) {
+    }
+
+    public record Replayed(long exception, String eventId, boolean duplicate, Long documentId, String posting,
+            String accountingException) {
+    }
+
+    @POST
+    @Path("/exceptions/{id}/replay")
+    @RolesAllowed({Roles.OPERATOR, Roles.FINANCE, Roles.ADMIN})
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Handle again a platform event the polling fallback set aside (kind PLATFORM_EVENT)")
+    public Replayed replay(@PathParam("id") long id) throws Exception {
+        var event = documents.setAsideEvent(id).orElseThrow(
+                () -> new NotFoundException("no open PLATFORM_EVENT exception " + id));
+        io.meterbridge.erp.FinancialDocuments.Outcome outcome;
+        try {
+            outcome = webhooks.replay(event.getKey(), event.getValue());
+        } catch (Exception e) {
+            // the cause is still there: the caller learns why, and the exception stays open for the next replay
+            throw new jakarta.ws.rs.WebApplicationException(jakarta.ws.rs.core.Response.status(409)
+                    .type(MediaType.APPLICATION_JSON).entity(java.util.Map.of("error", "exception " + id
+                            + " stays open, its event still fails: " + e.getMessage())).build());
+        }
+        documents.resolveSetAside(id, security.getUserPrincipal() == null ? "unknown" : security.getUserPrincipal().getName());
+        return new Replayed(id, outcome.eventId(), outcome.duplicate(), outcome.documentId(), outcome.posting(),
+                outcome.exception());
     }
 
     @POST

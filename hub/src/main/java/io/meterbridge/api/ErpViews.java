@@ -72,13 +72,14 @@ public final class ErpViews {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(description = "A document the accounting policy could not post, with the reason")
+    /** sourceSystem and eventId: a platform event the polling fallback set aside (kind PLATFORM_EVENT). */
     public record AccountingException(long id, Long documentId, Long closeId, String kind, String reason,
-            Instant createdAt, Instant resolvedAt, String resolvedBy) {
+            Instant createdAt, Instant resolvedAt, String resolvedBy, String sourceSystem, String eventId) {
 
         static AccountingException of(SqlRows.Row row) throws Exception {
             return new AccountingException(row.number("id"), row.numberOrNull("document_id"),
                     row.numberOrNull("close_id"), row.text("kind"), row.text("reason"), row.instant("created_at"),
-                    row.instant("resolved_at"), row.text("resolved_by"));
+                    row.instant("resolved_at"), row.text("resolved_by"), row.text("source_system"), row.text("event_id"));
         }
     }
 }

@@ -106,6 +106,11 @@ final class DocumentBuilder {
             case "stripe" -> {
                 payload.put("customer", contract.billingAccountId());
                 kind = hubRates ? Kind.STRIPE_INVOICE : Kind.STRIPE_METER_EVENTS;
+                if (!hubRates) {
+                    // Stripe finalizes the period's invoice then: later meter events would be billed nowhere
+                    payload.put("billableUntil", PlatformTiming.billableUntil(contract,
+                            contract.periodOf(period.start())).getEpochSecond());
+                }
             }
             case "chargebee" -> {
                 payload.put("customerId", contract.billingAccountId());
@@ -119,6 +124,13 @@ final class DocumentBuilder {
         if (hubRates) {
             payload.put("currency", currency);
             payload.put("description", "Usage of contract " + contract.key() + ", " + day);
+            // how the platform collects the invoice (Stripe; Chargebee collects by the customer's own setting)
+            ObjectNode collection = payload.putObject("collection");
+            collection.put("method", contract.invoicing().collectionMethod());
+            if (contract.invoicing().daysUntilDue() != null) {
+                collection.put("daysUntilDue", contract.invoicing().daysUntilDue());
+            }
+            collection.put("autoAdvance", contract.invoicing().autoAdvance());
             ArrayNode lines = payload.putArray("lines");
             for (Charge charge : billable) {
                 ObjectNode line = lines.addObject();
@@ -139,6 +151,9 @@ final class DocumentBuilder {
                 line.put("metric", summary.metric());
                 line.put("platformRef", summary.platformRef());
                 line.put("quantity", summary.quantity().toPlainString());
+                if (summary.platformValue() != null) {
+                    line.put("value", summary.platformValue().toPlainString());
+                }
                 line.put("timestamp", summary.timestamp().getEpochSecond());
             }
         }

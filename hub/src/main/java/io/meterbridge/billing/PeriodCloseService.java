@@ -86,7 +86,8 @@ public class PeriodCloseService {
     }
 
     /**
-     * The scheduled close: for every contract, the latest period whose end plus grace period has passed. A contract
+     * The scheduled close: for every contract, the latest period whose end plus grace period (for Stripe meters, at
+     * most half the finalization grace: {@link PlatformTiming}) has passed. A contract
      * that fails (a missing price version, say) is counted and logged, and tried again at the next tick; the others
      * still close.
      */
@@ -99,7 +100,8 @@ public class PeriodCloseService {
             BillingPeriod current = latest.periodOf(now);
             BillingPeriod previous = latest.periodOf(current.start().minusNanos(1));
             Instant firstStart = entry.getValue().get(0).validFrom();
-            if (previous.end().plus(latest.gracePeriod()).isAfter(now) || !previous.end().isAfter(firstStart)) {
+            // Stripe meters: inside the invoice's finalization grace, whatever the contract's grace period says
+            if (previous.end().plus(PlatformTiming.closeDelay(latest)).isAfter(now) || !previous.end().isAfter(firstStart)) {
                 continue;
             }
             try {
@@ -279,8 +281,7 @@ public class PeriodCloseService {
             } else {
                 for (Summary summary : closeSummaries(connection, contractIds, metric, period, aggregation, buckets,
                         contract, closeId)) {
-                    insertSummary(connection, contract.key(), closeId, null, summary, schemaRefs);
-                    document.usage(summary);
+                    document.usage(insertSummary(connection, contract.key(), closeId, null, summary, schemaRefs, period));
                 }
             }
         }
@@ -396,7 +397,16 @@ public class PeriodCloseService {
 
     /** A usage quantity the platform prices: one per day for metrics that add up, one per period otherwise. */
     record Summary(String metric, String platformRef, Instant windowStart, Instant windowEnd, BigDecimal quantity,
-            String identifier, Instant timestamp) {
+            String identifier, Instant timestamp, BigDecimal platformValue) {
+
+        Summary(String metric, String platformRef, Instant windowStart, Instant windowEnd, BigDecimal quantity,
+                String identifier, Instant timestamp) {
+            this(metric, platformRef, windowStart, windowEnd, quantity, identifier, timestamp, null);
+        }
+
+        Summary withPlatformValue(BigDecimal value) {
+            return new Summary(metric, platformRef, windowStart, windowEnd, quantity, identifier, timestamp, value);
+        }
     }
 
     /**
@@ -577,11 +587,32 @@ public class PeriodCloseService {
         }
     }
 
-    static void insertSummary(Connection connection, String contractKey, Long closeId, Long reportId, Summary summary,
-            String[] schemaRefs) throws SQLException {
+    /**
+     * Writes a summary with its whole platform value (Stripe meter events take whole numbers): the billing period's
+     * cumulative quantity, this summary included, rounded half up, minus the values already sent in the period. So
+     * 0.4 GB on each of three days is sent as 0, 1, 0: 1 in all, round(1.2), where rounding each day up sent 3.
+     * Rows from before platform values were stored count as their quantity rounded up, as they were sent.
+     */
+    static Summary insertSummary(Connection connection, String contractKey, Long closeId, Long reportId, Summary summary,
+            String[] schemaRefs, BillingPeriod period) throws SQLException {
+        BigDecimal value;
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT coalesce(sum(quantity), 0), coalesce(sum(coalesce(platform_value, ceil(quantity))), 0)
+                FROM usage_summary WHERE contract_key = ? AND metric = ? AND window_start >= ? AND window_start < ?""")) {
+            select.setString(1, contractKey);
+            select.setString(2, summary.metric());
+            select.setTimestamp(3, Timestamp.from(period.start()));
+            select.setTimestamp(4, Timestamp.from(period.end()));
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                value = rows.getBigDecimal(1).add(summary.quantity()).setScale(0, java.math.RoundingMode.HALF_UP)
+                        .subtract(rows.getBigDecimal(2)).max(BigDecimal.ZERO);
+            }
+        }
+        Summary valued = summary.withPlatformValue(value);
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO usage_summary (contract_key, close_id, report_id, metric, window_start, window_end, quantity,
-                  platform_ref, identifier, schema_refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                  platform_ref, identifier, schema_refs, platform_value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             insert.setString(1, contractKey);
             insert.setObject(2, closeId);
             insert.setObject(3, reportId);
@@ -592,8 +623,10 @@ public class PeriodCloseService {
             insert.setString(8, summary.platformRef());
             insert.setString(9, summary.identifier());
             insert.setArray(10, connection.createArrayOf("text", schemaRefs));
+            insert.setBigDecimal(11, value);
             insert.executeUpdate();
         }
+        return valued;
     }
 
     static void insertDelivery(Connection connection, Long closeId, Long reportId, BillingDelivery delivery)

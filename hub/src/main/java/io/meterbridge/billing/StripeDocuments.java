@@ -183,7 +183,12 @@ public class StripeDocuments implements SavedServerErrors {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("customer", p.path("customer").asText());
         params.put("currency", p.path("currency").asText().toLowerCase(Locale.ROOT));
+        // never auto-advanced as a draft: Stripe would finalize it before the hub has attached every item
         params.put("auto_advance", "false");
+        params.put("collection_method", collection(p).method());
+        if (collection(p).daysUntilDue() != null) {
+            params.put("days_until_due", collection(p).daysUntilDue());
+        }
         params.put("pending_invoice_items_behavior", "exclude");
         params.put("description", p.path("description").asText());
         params.put("metadata", metadata(delivery));
@@ -233,11 +238,48 @@ public class StripeDocuments implements SavedServerErrors {
         return calls;
     }
 
+    /** Finalize; with autoAdvance Stripe then collects (charges, or emails a send_invoice invoice) on its own. */
     public VendorCall finalizeInvoice(Exchange exchange) {
         DeliveryMessage delivery = BillingDeliveries.current(exchange);
         String invoice = exchange.getProperty(INVOICE_ID, String.class);
-        return VendorCall.post("/v1/invoices/" + invoice + "/finalize", Map.of("auto_advance", "false"),
+        return VendorCall.post("/v1/invoices/" + invoice + "/finalize",
+                Map.of("auto_advance", String.valueOf(collection(delivery.payload()).autoAdvance())),
                 key(delivery.id() + "-finalize", exchange));
+    }
+
+    public void invoiceFinalized(Exchange exchange) {
+        exchange.setProperty(INVOICE_STATUS, exchange.getMessage().getBody(JsonNode.class).path("status").asText("open"));
+    }
+
+    /**
+     * Without autoAdvance the hub collects an open invoice itself: charge_automatically is paid (Stripe charges the
+     * customer's default payment method), send_invoice is sent (Stripe emails it with its due date). Null when
+     * there is nothing to do: Stripe collects (autoAdvance), or the invoice is paid, void or uncollectible already.
+     * A resumed delivery whose invoice is open sends it again at most, under the same idempotency key within 24 h.
+     */
+    public VendorCall collectInvoice(Exchange exchange) {
+        DeliveryMessage delivery = BillingDeliveries.current(exchange);
+        Collection collection = collection(delivery.payload());
+        if (collection.autoAdvance() || !"open".equals(exchange.getProperty(INVOICE_STATUS, String.class))) {
+            return null;
+        }
+        String invoice = exchange.getProperty(INVOICE_ID, String.class);
+        boolean send = "send_invoice".equals(collection.method());
+        return VendorCall.post("/v1/invoices/" + invoice + (send ? "/send" : "/pay"), Map.of(),
+                key(delivery.id() + (send ? "-send" : "-pay"), exchange));
+    }
+
+    /** The delivery's collection settings; a delivery written before they existed is finalized only, as it was. */
+    record Collection(String method, Integer daysUntilDue, boolean autoAdvance) {
+    }
+
+    static Collection collection(JsonNode payload) {
+        JsonNode c = payload.path("collection");
+        if (c.isMissingNode()) {
+            return new Collection("charge_automatically", null, true);
+        }
+        return new Collection(c.path("method").asText("charge_automatically"),
+                c.hasNonNull("daysUntilDue") ? c.get("daysUntilDue").asInt() : null, c.path("autoAdvance").asBoolean(true));
     }
 
     /**
@@ -267,6 +309,13 @@ public class StripeDocuments implements SavedServerErrors {
         StripeProgress.State state = progress.begin(delivery.id());
         exchange.setProperty(KEY_GENERATION, state.keyGeneration());
         exchange.setProperty(BillingDeliveries.PROGRESSED, new java.util.concurrent.atomic.AtomicBoolean());
+        JsonNode until = delivery.payload().path("billableUntil");
+        if (until.isNumber() && java.time.Instant.now().getEpochSecond() >= until.asLong()) {
+            throw new MeterEventsPastFinalizationException("meter events of delivery " + delivery.id() + " ("
+                    + usageText(delivery.payload()) + ") are too late: Stripe finalized the invoice of their period at "
+                    + java.time.Instant.ofEpochSecond(until.asLong()) + " (period end plus the contract's "
+                    + "finalizationGrace) and would bill them on no invoice. Not sent: bill them by hand");
+        }
         if (!state.firstAttempt() && state.age().compareTo(METER_EVENT_RESEND_WINDOW) > 0) {
             throw new MeterEventResendRefusedException("meter events of delivery " + delivery.id() + " were first sent "
                     + state.age().toHours() + " h ago; Stripe deduplicates meter event identifiers for 24 h only, so a "
@@ -290,9 +339,11 @@ public class StripeDocuments implements SavedServerErrors {
             }
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("event_name", usage.path("platformRef").asText());
-            // Stripe meters take whole numbers: a fractional quantity (GB from bytes) is rounded up, never down.
-            String value = new java.math.BigDecimal(usage.path("quantity").asText())
-                    .setScale(0, java.math.RoundingMode.CEILING).toPlainString();
+            // Stripe meters take whole numbers: the summary's value keeps the period's rounded cumulative total
+            // (PeriodCloseService.insertSummary); a delivery written before values existed rounds up as it did then.
+            String value = usage.hasNonNull("value") ? usage.get("value").asText()
+                    : new java.math.BigDecimal(usage.path("quantity").asText())
+                            .setScale(0, java.math.RoundingMode.CEILING).toPlainString();
             params.put("payload", Map.of("stripe_customer_id", p.path("customer").asText(), "value", value));
             params.put("identifier", usage.path("identifier").asText());
             params.put("timestamp", usage.path("timestamp").asLong());
@@ -300,6 +351,13 @@ public class StripeDocuments implements SavedServerErrors {
             calls.add(VendorCall.post("/v1/billing/meter_events", params, key(usage.path("identifier").asText(), exchange)));
         }
         return calls;
+    }
+
+    private static String usageText(JsonNode payload) {
+        List<String> parts = new ArrayList<>();
+        payload.path("usages").forEach(u -> parts.add(u.path("metric").asText() + " " + u.path("quantity").asText()
+                + " (" + u.path("identifier").asText() + ")"));
+        return String.join(", ", parts);
     }
 
     /** After a meter event's call returned normally: Stripe holds it (2xx, or its identifier already existed). */

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
@@ -78,7 +79,8 @@ public class UsageReportService {
             ZonedDateTime day = (earliest.isAfter(lookback) ? earliest : lookback).atZone(latest.timeZone())
                     .truncatedTo(ChronoUnit.DAYS);
             Set<Instant> done = reportedDays(entry.getKey(), day.toInstant());
-            for (; !day.plusDays(1).toInstant().plus(config.usageReportDelay()).isAfter(now); day = day.plusDays(1)) {
+            Duration delay = PlatformTiming.reportDelay(latest, config.usageReportDelay());
+            for (; !day.plusDays(1).toInstant().plus(delay).isAfter(now); day = day.plusDays(1)) {
                 if (!done.contains(day.toInstant()) && report(entry.getKey(), versions, day.toInstant())) {
                     days++;
                 }
@@ -132,9 +134,9 @@ public class UsageReportService {
                     Summary summary = new Summary(metric.metric(), metric.platformPriceRef(), dayStart, dayEnd,
                             UsageQuery.plain(quantity), PeriodCloseService.summaryPrefix(contract, metric)
                                     + PeriodCloseService.DAY.format(dayStart.atZone(contract.timeZone())), dayStart);
-                    PeriodCloseService.insertSummary(connection, contractKey, null, reportId.get(), summary,
-                            PeriodCloseService.schemaRefs(connection, contractIds, metric.metric(), day));
-                    document.usage(summary);
+                    document.usage(PeriodCloseService.insertSummary(connection, contractKey, null, reportId.get(),
+                            summary, PeriodCloseService.schemaRefs(connection, contractIds, metric.metric(), day),
+                            contract.periodOf(dayStart)));
                 }
                 for (BillingDelivery delivery : document.deliveries(mapper)) {
                     PeriodCloseService.insertDelivery(connection, null, reportId.get(), delivery);

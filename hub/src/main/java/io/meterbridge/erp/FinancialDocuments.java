@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 import javax.sql.DataSource;
@@ -88,10 +89,12 @@ public class FinancialDocuments {
         Optional<Document> document = switch (type) {
             case "invoice.finalized" -> Optional.of(stripeInvoice(object));
             case "invoice.paid" -> Optional.of(stripePayment(object));
+            // A void invoice is owed no more: a credit memo of its whole amount reverses the posted invoice.
+            case "invoice.voided" -> Optional.of(stripeVoid(object));
             case "credit_note.created" -> Optional.of(stripeCreditNote(object));
             default -> Optional.empty();
         };
-        return handle("stripe", event.path("id").asText(), type, via, document);
+        return handle("stripe", event.path("id").asText(), type, via, document, event);
     }
 
     /** A Chargebee event (invoice_generated, payment_succeeded, credit_note_created). */
@@ -104,11 +107,11 @@ public class FinancialDocuments {
             case "credit_note_created" -> Optional.of(chargebeeCreditNote(content.path("credit_note")));
             default -> Optional.empty();
         };
-        return handle("chargebee", event.path("id").asText(), type, via, document);
+        return handle("chargebee", event.path("id").asText(), type, via, document, event);
     }
 
-    private Outcome handle(String system, String eventId, String type, String via, Optional<Document> document)
-            throws SQLException {
+    private Outcome handle(String system, String eventId, String type, String via, Optional<Document> document,
+            JsonNode event) throws SQLException {
         if (eventId.isBlank()) {
             throw new PlatformWebhooks.WebhookRejectedException(400, "the event has no id");
         }
@@ -121,7 +124,9 @@ public class FinancialDocuments {
                     return new Outcome(eventId, type, true, null, null, null);
                 }
                 Outcome outcome = new Outcome(eventId, type, false, null, null, null);
-                if (document.isPresent()) {
+                if (type.equals("invoice.payment_failed") || type.equals("payment_failed")) {
+                    outcome = paymentFailed(connection, system, eventId, type, event);
+                } else if (document.isPresent()) {
                     outcome = record(connection, eventId, type, document.get());
                 }
                 connection.commit();
@@ -208,6 +213,108 @@ public class FinancialDocuments {
         }
     }
 
+    /**
+     * A failed payment changes nothing in the ledger (the invoice stays receivable), so no ERP document: an accounting
+     * exception (kind PAYMENT_FAILED) tells finance, in the ERP exceptions API, which invoice and what the platform said.
+     */
+    private Outcome paymentFailed(Connection connection, String system, String eventId, String type, JsonNode event)
+            throws SQLException {
+        JsonNode invoice = system.equals("stripe") ? event.path("data").path("object") : event.path("content").path("invoice");
+        String currency = system.equals("stripe") ? currency(invoice)
+                : invoice.path("currency_code").asText().toUpperCase(Locale.ROOT);
+        long dueMinor = invoice.path("amount_due").asLong(invoice.path("amount_remaining").asLong());
+        String reason = system + " invoice " + invoice.path("id").asText() + " of " + invoice.path("customer")
+                .asText(invoice.path("customer_id").asText()) + ": payment failed (attempt "
+                + invoice.path("attempt_count").asInt(0) + "), " + major(currency, dueMinor).toPlainString() + " "
+                + currency + " still due";
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO accounting_exception (kind, reason, source_system, platform_event)
+                VALUES ('PAYMENT_FAILED', ?, ?, ?::jsonb)""")) {
+            insert.setString(1, reason);
+            insert.setString(2, system);
+            insert.setString(3, event.toString());
+            insert.executeUpdate();
+        }
+        registry.counter("meterbridge_accounting_exceptions_total", "kind", "PAYMENT_FAILED").increment();
+        LOG.warnf("Payment failed: %s", reason);
+        return new Outcome(eventId, type, false, null, null, reason);
+    }
+
+    // --- the polling fallback's checkpoint and set-aside events --------------------------------------------------
+
+    /** The creation time (Unix s) of the newest event the polling fallback has seen of a platform, if any. */
+    public Optional<Long> checkpoint(String system) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
+                "SELECT last_created FROM platform_poll_checkpoint WHERE source_system = ?")) {
+            select.setString(1, system);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Moves the checkpoint forward (never back: two replicas polling at once leave the newer one). */
+    public void moveCheckpoint(String system, long created) {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement upsert = connection.prepareStatement("""
+                INSERT INTO platform_poll_checkpoint AS c (source_system, last_created) VALUES (?, ?)
+                ON CONFLICT (source_system) DO UPDATE SET last_created = greatest(c.last_created, excluded.last_created),
+                  updated_at = now()""")) {
+            upsert.setString(1, system);
+            upsert.setLong(2, created);
+            upsert.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("polling checkpoint of " + system + " not stored: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A polled event that could not be handled: an open accounting exception (kind PLATFORM_EVENT) holding the event,
+     * once per event, for finance to see and replay. Its claim was rolled back, so a replay (or its webhook) handles it.
+     */
+    public void eventFailed(String system, JsonNode event, Exception error) throws SQLException {
+        String id = event.path("id").asText();
+        String type = event.path(system.equals("stripe") ? "type" : "event_type").asText();
+        try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO accounting_exception (kind, reason, source_system, platform_event)
+                SELECT 'PLATFORM_EVENT', ?, ?, ?::jsonb WHERE NOT EXISTS (SELECT 1 FROM accounting_exception
+                  WHERE source_system = ? AND platform_event ->> 'id' = ? AND resolved_at IS NULL)""")) {
+            String object = system.equals("stripe") ? event.path("data").path("object").path("id").asText()
+                    : event.path("content").path("invoice").path("id").asText();
+            insert.setString(1, system + " event " + id + " (" + type + (object.isEmpty() ? "" : " of " + object)
+                    + ") could not be handled: " + error.getMessage());
+            insert.setString(2, system);
+            insert.setString(3, event.toString());
+            insert.setString(4, system);
+            insert.setString(5, id);
+            if (insert.executeUpdate() == 1) {
+                registry.counter("meterbridge_accounting_exceptions_total", "kind", "PLATFORM_EVENT").increment();
+                LOG.warnf("%s event %s (%s) set aside as an accounting exception: %s", system, id, type, error.getMessage());
+            }
+        }
+    }
+
+    /** The event of an open PLATFORM_EVENT exception: (system, event), or empty. */
+    public Optional<Map.Entry<String, JsonNode>> setAsideEvent(long exceptionId) throws Exception {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement("""
+                SELECT source_system, platform_event::text FROM accounting_exception
+                WHERE id = ? AND platform_event IS NOT NULL AND resolved_at IS NULL""")) {
+            select.setLong(1, exceptionId);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(Map.entry(rows.getString(1), mapper.readTree(rows.getString(2))))
+                        : Optional.empty();
+            }
+        }
+    }
+
+    public void resolveSetAside(long exceptionId, String by) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement(
+                "UPDATE accounting_exception SET resolved_at = now(), resolved_by = ? WHERE id = ? AND resolved_at IS NULL")) {
+            update.setString(1, by);
+            update.setLong(2, exceptionId);
+            update.executeUpdate();
+        }
+    }
+
     // --- Stripe ---------------------------------------------------------------------------------------------------
 
     private Document stripeInvoice(JsonNode invoice) {
@@ -231,6 +338,15 @@ public class FinancialDocuments {
                 text(metadata, "contract_key"), text(metadata, "meterbridge_delivery"), invoice.path("customer").asText(),
                 currency, major(currency, invoice.path("amount_paid").asLong()),
                 seconds(invoice.path("status_transitions").path("paid_at"), invoice.path("created")), List.of(), null);
+    }
+
+    /** invoice.voided: a credit memo of the invoice's total and lines, related to the invoice it reverses. */
+    private Document stripeVoid(JsonNode invoice) {
+        Document original = stripeInvoice(invoice);
+        return new Document("stripe", invoice.path("id").asText() + "-void", Type.CREDIT_MEMO, invoice.path("id").asText(),
+                original.contractKey(), original.deliveryId(), original.billingAccount(), original.currency(),
+                original.amount(), seconds(invoice.path("status_transitions").path("voided_at"), invoice.path("created")),
+                original.lines(), null);
     }
 
     private Document stripeCreditNote(JsonNode note) {

@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 
@@ -34,7 +36,7 @@ public class PlatformWebhooks {
 
     private static final Logger LOG = Logger.getLogger(PlatformWebhooks.class);
     private static final java.util.Set<String> STRIPE_TYPES = java.util.Set.of("invoice.finalized", "invoice.paid",
-            "credit_note.created");
+            "credit_note.created", "invoice.voided", "invoice.payment_failed");
     private static final java.util.Set<String> CHARGEBEE_TYPES = java.util.Set.of("invoice_generated",
             "payment_succeeded", "credit_note_created");
 
@@ -70,7 +72,7 @@ public class PlatformWebhooks {
     public Map<String, Object> stripe(Exchange exchange) throws Exception {
         String payload = exchange.getMessage().getBody(String.class);
         verifyStripeSignature(payload, exchange.getMessage().getHeader("Stripe-Signature", String.class), Instant.now());
-        Outcome outcome = documents.stripeEvent(read(payload), "webhook");
+        Outcome outcome = documents.stripeEvent(withAllLines(read(payload)), "webhook");
         return Map.of("received", true, "duplicate", outcome.duplicate());
     }
 
@@ -126,30 +128,135 @@ public class PlatformWebhooks {
         }
     }
 
-    /** Polling fallback: the platforms' events of the last hub.erp.webhooks.poll-lookback, each handled once. */
+    /**
+     * Stripe embeds only the first 10 lines of an invoice in it (and in its events), with {@code lines.has_more}: the
+     * whole list is read from {@code GET /v1/invoices/{id}/lines}, page by page, before the invoice becomes a
+     * document. An event whose embedded list is complete is used as it is.
+     */
+    JsonNode withAllLines(JsonNode event) {
+        JsonNode object = event.path("data").path("object");
+        if (!"invoice".equals(object.path("object").asText()) || !object.path("lines").path("has_more").asBoolean(false)) {
+            return event;
+        }
+        String invoice = object.path("id").asText();
+        com.fasterxml.jackson.databind.node.ArrayNode lines = mapper.createArrayNode();
+        String after = null;
+        boolean more = true;
+        while (more) {
+            JsonNode page = stripe.send(VendorCall.get("/v1/invoices/" + encode(invoice) + "/lines?limit=100"
+                    + (after == null ? "" : "&starting_after=" + encode(after))));
+            for (JsonNode line : page.path("data")) {
+                lines.add(line);
+                after = line.path("id").asText();
+            }
+            more = page.path("has_more").asBoolean(false) && after != null && !page.path("data").isEmpty();
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode complete = event.deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode list = (com.fasterxml.jackson.databind.node.ObjectNode) complete
+                .path("data").path("object").path("lines");
+        list.set("data", lines);
+        list.put("has_more", false);
+        return complete;
+    }
+
+    /**
+     * Polling fallback: every Stripe and Chargebee event of the handled types since the platform's checkpoint (at
+     * first, hub.erp.webhooks.poll-lookback ago), page by page, oldest first, each handled once whichever door brought
+     * it. An event that fails is set aside as an accounting exception with the event (replayable), and the others go
+     * on; the checkpoint then moves to the newest event seen. A platform that cannot be listed fails the tick (the
+     * next tick tries again from the same checkpoint).
+     */
     public int poll() throws Exception {
-        long since = Instant.now().minus(config.pollLookback()).getEpochSecond();
         int handled = 0;
-        JsonNode events = stripe.send(new VendorCall("GET", "/v1/events?limit=100&"
-                + URLEncoder.encode("created[gte]", StandardCharsets.UTF_8) + "=" + since, Map.of(), null));
-        for (JsonNode event : events.path("data")) {
-            if (STRIPE_TYPES.contains(event.path("type").asText()) && !documents.stripeEvent(event, "poll").duplicate()) {
+        long stripeSince = documents.checkpoint("stripe").orElse(Instant.now().minus(config.pollLookback()).getEpochSecond());
+        List<JsonNode> stripeEvents = stripeEventsSince(stripeSince);
+        for (JsonNode event : stripeEvents) {
+            if (handle("stripe", event, () -> documents.stripeEvent(withAllLines(event), "poll"))) {
                 handled++;
             }
         }
-        JsonNode list = chargebee.send(new VendorCall("GET", "/api/v2/events?limit=100&"
-                + URLEncoder.encode("occurred_at[after]", StandardCharsets.UTF_8) + "=" + since, Map.of(), null));
-        for (JsonNode entry : list.path("list")) {
-            JsonNode event = entry.path("event");
-            if (CHARGEBEE_TYPES.contains(event.path("event_type").asText())
-                    && !documents.chargebeeEvent(event, "poll").duplicate()) {
+        stripeEvents.stream().mapToLong(e -> e.path("created").asLong()).max()
+                .ifPresent(newest -> documents.moveCheckpoint("stripe", newest));
+        long chargebeeSince = documents.checkpoint("chargebee")
+                .orElse(Instant.now().minus(config.pollLookback()).getEpochSecond());
+        List<JsonNode> chargebeeEvents = chargebeeEventsSince(chargebeeSince);
+        for (JsonNode event : chargebeeEvents) {
+            if (handle("chargebee", event, () -> documents.chargebeeEvent(event, "poll"))) {
                 handled++;
             }
         }
+        chargebeeEvents.stream().mapToLong(e -> e.path("occurred_at").asLong()).max()
+                .ifPresent(newest -> documents.moveCheckpoint("chargebee", newest));
         if (handled > 0) {
             LOG.infof("Polling found %d platform events whose webhook had not come", handled);
         }
         return handled;
+    }
+
+    private interface EventHandling {
+        Outcome run() throws Exception;
+    }
+
+    /** One event; a failure becomes an accounting exception holding the event, so the rest of the page goes on. */
+    private boolean handle(String system, JsonNode event, EventHandling handling) throws java.sql.SQLException {
+        try {
+            return !handling.run().duplicate();
+        } catch (Exception e) {
+            documents.eventFailed(system, event, e);
+            return false;
+        }
+    }
+
+    /** Stripe's events since {@code since} of the handled types, all pages (Stripe lists newest first), oldest first. */
+    private List<JsonNode> stripeEventsSince(long since) {
+        StringBuilder types = new StringBuilder();
+        for (String type : new java.util.TreeSet<>(STRIPE_TYPES)) {
+            types.append("&").append(encode("types[]")).append("=").append(encode(type));
+        }
+        List<JsonNode> events = new ArrayList<>();
+        String after = null;
+        boolean more = true;
+        while (more) {
+            JsonNode page = stripe.send(VendorCall.get("/v1/events?limit=100&" + encode("created[gte]") + "=" + since
+                    + types + (after == null ? "" : "&starting_after=" + encode(after))));
+            for (JsonNode event : page.path("data")) {
+                events.add(event);
+                after = event.path("id").asText();
+            }
+            more = page.path("has_more").asBoolean(false) && !page.path("data").isEmpty();
+        }
+        java.util.Collections.reverse(events);
+        return events;
+    }
+
+    /** Chargebee's events since {@code since} of the handled types, all pages (next_offset), oldest first. */
+    private List<JsonNode> chargebeeEventsSince(long since) {
+        List<JsonNode> events = new ArrayList<>();
+        String offset = null;
+        do {
+            JsonNode page = chargebee.send(VendorCall.get("/api/v2/events?limit=100&" + encode("occurred_at[after]") + "="
+                    + (since - 1) + "&" + encode("event_type[in]") + "=" + encode(new java.util.TreeSet<>(CHARGEBEE_TYPES)
+                            .stream().collect(java.util.stream.Collectors.joining(",", "[", "]")))
+                    + (offset == null ? "" : "&offset=" + encode(offset))));
+            for (JsonNode entry : page.path("list")) {
+                if (CHARGEBEE_TYPES.contains(entry.path("event").path("event_type").asText())) {
+                    events.add(entry.path("event"));
+                }
+            }
+            offset = page.hasNonNull("next_offset") ? page.get("next_offset").asText() : null;
+        } while (offset != null);
+        events.sort(java.util.Comparator.comparingLong(e -> e.path("occurred_at").asLong()));
+        return events;
+    }
+
+    /** Replays an event set aside by the polling fallback (ERP exceptions API); true when it is handled now. */
+    public Outcome replay(String system, JsonNode event) throws Exception {
+        return system.equals("stripe") ? documents.stripeEvent(withAllLines(event), "replay")
+                : documents.chargebeeEvent(event, "replay");
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private JsonNode read(String payload) {

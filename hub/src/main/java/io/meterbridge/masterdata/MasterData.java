@@ -55,7 +55,7 @@ public record MasterData(Map<String, List<CustomerMapping>> customersByTenant,
     public record Contract(long id, String key, String billingSystem, String billingAccountId, int anchorDay,
             ZoneId timeZone, Duration gracePeriod, Instant validFrom, Instant validTo, Map<String, ContractMetric> metrics,
             BillingMode billingMode, String billingSubscriptionId, BigDecimal prepaidCredits,
-            BigDecimal minimumCommitment) {
+            BigDecimal minimumCommitment, Invoicing invoicing) {
 
         public String billingKey() {
             return billingSystem + ":" + billingAccountId;
@@ -63,6 +63,26 @@ public record MasterData(Map<String, List<CustomerMapping>> customersByTenant,
 
         public BillingPeriod periodOf(Instant instant) {
             return BillingPeriod.monthly(instant, timeZone, anchorDay);
+        }
+    }
+
+    /**
+     * How the billing platform finalizes and collects a contract's invoices.
+     *
+     * @param finalizationGrace how long after a period ends the platform finalizes the period's invoice (Stripe's
+     *                          grace, 1 h to 72 h): usage of the period must reach the platform before then
+     * @param collectionMethod  charge_automatically or send_invoice (Stripe's names)
+     * @param daysUntilDue      send_invoice: days the customer has to pay; null otherwise
+     * @param autoAdvance       true (default): the hub finalizes and the platform collects on its own schedule;
+     *                          false: the hub charges (pay) or sends the finalized invoice itself
+     */
+    public record Invoicing(Duration finalizationGrace, String collectionMethod, Integer daysUntilDue,
+            boolean autoAdvance) {
+
+        public static final Invoicing DEFAULT = new Invoicing(Duration.ofHours(1), "charge_automatically", null, true);
+
+        public boolean sendInvoice() {
+            return "send_invoice".equals(collectionMethod);
         }
     }
 

@@ -101,22 +101,27 @@ public class MasterDataService {
                     grace(version.gracePeriod()), ts(validTo), billingMode(version.billingMode()),
                     version.billingSubscriptionId(),
                     version.prepaidCredits() == null ? java.math.BigDecimal.ZERO : version.prepaidCredits(),
-                    version.minimumCommitment()};
+                    version.minimumCommitment(), finalizationGrace(version.finalizationGrace()),
+                    collectionMethod(version.collectionMethod()), version.daysUntilDue(),
+                    !Boolean.FALSE.equals(version.autoAdvance())};
             long id;
             if (existing != null) {
                 id = id(existing);
                 execute(connection, """
                         UPDATE contract SET billing_system = ?, billing_account_id = ?, billing_cycle = ?, anchor_day = ?,
                           time_zone = ?, grace_period = ?::interval, valid_to = ?, billing_mode = ?,
-                          billing_subscription_id = ?, prepaid_credits = ?, minimum_commitment = ? WHERE id = ?""", append(values, id));
+                          billing_subscription_id = ?, prepaid_credits = ?, minimum_commitment = ?,
+                          finalization_grace = ?::interval, collection_method = ?, days_until_due = ?, auto_advance = ?
+                        WHERE id = ?""", append(values, id));
                 execute(connection, "DELETE FROM contract_metric WHERE contract_id = ?", id);
             } else {
                 closeSuperseded(connection, "contract", "contract_key", version.contractKey(), version.validFrom(), changedBy);
                 try (PreparedStatement insert = connection.prepareStatement("""
                         INSERT INTO contract (billing_system, billing_account_id, billing_cycle, anchor_day, time_zone,
                           grace_period, valid_to, billing_mode, billing_subscription_id, prepaid_credits,
-                          minimum_commitment, contract_key, valid_from)
-                        VALUES (?, ?, ?, ?, ?, ?::interval, ?, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
+                          minimum_commitment, finalization_grace, collection_method, days_until_due, auto_advance,
+                          contract_key, valid_from)
+                        VALUES (?, ?, ?, ?, ?, ?::interval, ?, ?, ?, ?, ?, ?::interval, ?, ?, ?, ?, ?) RETURNING id""")) {
                     bind(insert, append(append(values, version.contractKey()), ts(version.validFrom())));
                     try (ResultSet rows = insert.executeQuery()) {
                         rows.next();
@@ -325,6 +330,35 @@ public class MasterDataService {
         }
     }
 
+    /** Stripe finalizes a period's invoice 1 h after the period by default and lets the grace be set up to 72 h. */
+    private static String finalizationGrace(String grace) {
+        if (grace == null || grace.isBlank()) {
+            return "3600 seconds";
+        }
+        Duration duration;
+        try {
+            duration = Duration.parse(grace);
+        } catch (DateTimeException e) {
+            throw new IllegalArgumentException("finalizationGrace: '" + grace + "' is not an ISO-8601 duration (e.g. PT1H)");
+        }
+        if (duration.compareTo(Duration.ofHours(1)) < 0 || duration.compareTo(Duration.ofHours(72)) > 0) {
+            throw new IllegalArgumentException("finalizationGrace: '" + grace + "' must be between PT1H and PT72H "
+                    + "(the range of Stripe's invoice finalization grace)");
+        }
+        return duration.toSeconds() + " seconds";
+    }
+
+    private static String collectionMethod(String method) {
+        if (method == null || method.isBlank()) {
+            return "charge_automatically";
+        }
+        if (!method.equals("charge_automatically") && !method.equals("send_invoice")) {
+            throw new IllegalArgumentException("collectionMethod: '" + method
+                    + "' is not one of charge_automatically, send_invoice");
+        }
+        return method;
+    }
+
     private static void require(Object value, String field) {
         if (value == null || value instanceof String s && s.isBlank()) {
             throw new IllegalArgumentException(field + ": required");
@@ -378,6 +412,19 @@ public class MasterDataService {
         }
         if (v.metrics() == null || v.metrics().isEmpty()) {
             throw new IllegalArgumentException("metrics: a contract needs at least one metric");
+        }
+        finalizationGrace(v.finalizationGrace());
+        boolean sendInvoice = collectionMethod(v.collectionMethod()).equals("send_invoice");
+        if (sendInvoice && v.daysUntilDue() == null) {
+            throw new IllegalArgumentException("daysUntilDue: required with collectionMethod send_invoice (the days "
+                    + "the customer has to pay the invoice the platform sends)");
+        }
+        if (!sendInvoice && v.daysUntilDue() != null) {
+            throw new IllegalArgumentException("daysUntilDue: only with collectionMethod send_invoice (a charged "
+                    + "invoice has no due date)");
+        }
+        if (v.daysUntilDue() != null && (v.daysUntilDue() < 1 || v.daysUntilDue() > 365)) {
+            throw new IllegalArgumentException("daysUntilDue: must be 1..365");
         }
         List<String> seen = new ArrayList<>();
         for (ContractMetricVersion m : v.metrics()) {

@@ -103,7 +103,8 @@ public class MasterDataStore {
         try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery("""
                 SELECT id, contract_key, billing_system, billing_account_id, anchor_day, time_zone,
                        extract(epoch FROM grace_period)::bigint, valid_from, valid_to, billing_mode,
-                       billing_subscription_id, prepaid_credits, minimum_commitment
+                       billing_subscription_id, prepaid_credits, minimum_commitment,
+                       extract(epoch FROM finalization_grace)::bigint, collection_method, days_until_due, auto_advance
                 FROM contract ORDER BY valid_from""")) {
             while (rows.next()) {
                 Contract contract = new Contract(rows.getLong(1), rows.getString(2), rows.getString(3),
@@ -111,7 +112,8 @@ public class MasterDataStore {
                         Duration.ofSeconds(rows.getLong(7)), instant(rows, 8), instant(rows, 9),
                         Map.copyOf(contractMetrics.getOrDefault(rows.getLong(1), Map.of())),
                         MasterData.BillingMode.valueOf(rows.getString(10)), rows.getString(11), rows.getBigDecimal(12),
-                        rows.getBigDecimal(13));
+                        rows.getBigDecimal(13), new MasterData.Invoicing(Duration.ofSeconds(rows.getLong(14)),
+                                rows.getString(15), (Integer) rows.getObject(16), rows.getBoolean(17)));
                 contracts.computeIfAbsent(contract.billingKey(), k -> new ArrayList<>()).add(contract);
             }
         }

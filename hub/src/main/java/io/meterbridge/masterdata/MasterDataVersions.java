@@ -32,7 +32,15 @@ public final class MasterDataVersions {
             @Schema(type = SchemaType.STRING, format = "decimal", example = "10.00") BigDecimal prepaidCredits,
             // The minimum spend per period across all metrics, in the contract's currency, trued up on its own line.
             @JsonFormat(shape = JsonFormat.Shape.STRING)
-            @Schema(type = SchemaType.STRING, format = "decimal", example = "75.00") BigDecimal minimumCommitment) {
+            @Schema(type = SchemaType.STRING, format = "decimal", example = "75.00") BigDecimal minimumCommitment,
+            // How long after a period ends the platform finalizes its invoice (Stripe: PT1H default, PT1H..PT72H).
+            @Schema(example = "PT1H") String finalizationGrace,
+            // How the platform collects the hub's invoices: charge_automatically (default) or send_invoice.
+            @Schema(enumeration = {"charge_automatically", "send_invoice"}) String collectionMethod,
+            // send_invoice only (and required there): the days the customer has to pay.
+            Integer daysUntilDue,
+            // true (default): Stripe collects the finalized invoice itself; false: the hub pays or sends it.
+            Boolean autoAdvance) {
     }
 
     /**

@@ -21,7 +21,9 @@ import static io.meterbridge.support.BillingFixture.awaitUsage;
 import static io.meterbridge.support.BillingFixture.chargebeeInvoices;
 import static io.meterbridge.support.BillingFixture.chargebeeUsages;
 import static io.meterbridge.support.BillingFixture.close;
+import static io.meterbridge.support.BillingFixture.anchorDayWithEndedDays;
 import static io.meterbridge.support.BillingFixture.contract;
+import static io.meterbridge.support.BillingFixture.contractWith;
 import static io.meterbridge.support.BillingFixture.deliveryStatus;
 import static io.meterbridge.support.BillingFixture.send;
 import static io.meterbridge.support.Events.uniqueId;
@@ -46,7 +48,9 @@ class PlatformRatesTest {
     void endedDaysBecomeOneStripeMeterEventPerMetricAndDayOnce() throws Exception {
         String tenant = uniqueId("daily");
         String customer = "cus_" + tenant.replace("-", "");
-        contract(tenant, "stripe", customer, "PLATFORM_RATES", null, null, Map.of(), "api_requests", "active_users");
+        // an anchor that keeps the reported days in a period Stripe has not finalized yet
+        contractWith(tenant, "netsuite", "stripe", customer, "PLATFORM_RATES", null, null, Map.of(),
+                Map.of("anchorDay", anchorDayWithEndedDays(3)), "api_requests", "active_users");
         Instant threeDaysAgo = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(3, ChronoUnit.DAYS);
         Instant twoDaysAgo = threeDaysAgo.plus(1, ChronoUnit.DAYS);
         send(apiRequests(tenant, threeDaysAgo.plusSeconds(3600).toString(), 30, "u1"),

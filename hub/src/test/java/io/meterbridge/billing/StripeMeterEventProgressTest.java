@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 import static io.meterbridge.support.BillingFixture.apiRequests;
 import static io.meterbridge.support.BillingFixture.awaitUsage;
-import static io.meterbridge.support.BillingFixture.contract;
+import static io.meterbridge.support.BillingFixture.anchorDayWithEndedDays;
+import static io.meterbridge.support.BillingFixture.contractWith;
 import static io.meterbridge.support.BillingFixture.send;
 import static io.meterbridge.support.BillingFixture.stripeCustomer;
 import static io.meterbridge.support.Events.uniqueId;
@@ -45,7 +46,9 @@ class StripeMeterEventProgressTest {
     @Test
     void eachAttemptSendsOnlyTheMeterEventsNotYetAcknowledged() throws Exception {
         String tenant = uniqueId("meter-progress");
-        contract(tenant, "stripe", stripeCustomer(tenant), "PLATFORM_RATES", null, null, Map.of(), "api_requests");
+        // an anchor that keeps the reported days in a period Stripe has not finalized yet
+        contractWith(tenant, "netsuite", "stripe", stripeCustomer(tenant), "PLATFORM_RATES", null, null, Map.of(),
+                Map.of("anchorDay", anchorDayWithEndedDays(6)), "api_requests");
         Instant today = Instant.now().truncatedTo(ChronoUnit.DAYS);
         int days = 6;
         long expected = 0;

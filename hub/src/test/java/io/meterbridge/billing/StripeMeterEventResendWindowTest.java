@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 import static io.meterbridge.support.BillingFixture.apiRequests;
 import static io.meterbridge.support.BillingFixture.awaitUsage;
-import static io.meterbridge.support.BillingFixture.contract;
+import static io.meterbridge.support.BillingFixture.anchorDayWithEndedDays;
+import static io.meterbridge.support.BillingFixture.contractWith;
 import static io.meterbridge.support.BillingFixture.contractKey;
 import static io.meterbridge.support.BillingFixture.deliveryStatus;
 import static io.meterbridge.support.BillingFixture.send;
@@ -54,7 +55,9 @@ class StripeMeterEventResendWindowTest {
 
     /** A platform-rated tenant whose last 2 ended days (42 and 5 requests) went to Stripe; its meter deliveries. */
     private List<String> reportedTwoDays(String tenant) throws Exception {
-        contract(tenant, "stripe", stripeCustomer(tenant), "PLATFORM_RATES", null, null, Map.of(), "api_requests");
+        // an anchor that keeps the reported days in a period Stripe has not finalized yet
+        contractWith(tenant, "netsuite", "stripe", stripeCustomer(tenant), "PLATFORM_RATES", null, null, Map.of(),
+                Map.of("anchorDay", anchorDayWithEndedDays(3)), "api_requests");
         Instant threeDaysAgo = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(3, ChronoUnit.DAYS);
         Instant twoDaysAgo = threeDaysAgo.plus(1, ChronoUnit.DAYS);
         send(apiRequests(tenant, threeDaysAgo.plusSeconds(3600).toString(), 42, "u1"),

@@ -34,6 +34,13 @@ public final class BillingFixture {
     /** The same, with the ERP the customer posts to (netsuite, business-central); its ERP customer is ERP-tenant. */
     public static void contract(String tenant, String erp, String system, String account, String mode,
             String subscription, BigDecimal prepaidCredits, Map<String, BigDecimal> committed, String... metrics) {
+        contractWith(tenant, erp, system, account, mode, subscription, prepaidCredits, committed, Map.of(), metrics);
+    }
+
+    /** The same, with contract fields set or replaced ({@code anchorDay}, {@code finalizationGrace}, ...). */
+    public static void contractWith(String tenant, String erp, String system, String account, String mode,
+            String subscription, BigDecimal prepaidCredits, Map<String, BigDecimal> committed, Map<String, Object> fields,
+            String... metrics) {
         admin().body(Map.of("tenant", tenant, "crmAccountId", "crm-" + tenant, "billingSystem", system,
                 "billingAccountId", account, "erpSystem", erp, "erpCustomerId", erpCustomer(tenant), "currency", "USD",
                 "timeZone", "UTC", "validFrom", "2026-01-01T00:00:00Z"))
@@ -65,7 +72,16 @@ public final class BillingFixture {
         contract.put("gracePeriod", "P3D");
         contract.put("validFrom", "2026-01-01T00:00:00Z");
         contract.put("metrics", terms);
+        contract.putAll(fields);
         admin().body(contract).post("/api/v1/admin/contracts").then().statusCode(200);
+    }
+
+    /**
+     * An anchor day (UTC) whose current period has at least {@code endedDays} ended days today: a Stripe meter usage
+     * test's days then lie in a period Stripe has not finalized, whatever the date the test runs on.
+     */
+    public static int anchorDayWithEndedDays(int endedDays) {
+        return Math.min(28, java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(endedDays + 1L).getDayOfMonth());
     }
 
     public static final Map<String, String> PRICE_VERSIONS = Map.of("api_requests", "api-requests-2026-v1",

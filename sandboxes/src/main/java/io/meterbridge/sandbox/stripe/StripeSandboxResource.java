@@ -115,6 +115,12 @@ public class StripeSandboxResource extends SandboxResource {
         return run("GET", null, get("invoices", r -> sandbox.state().getInvoice(id)));
     }
 
+    @GET
+    @Path("v1/invoices/{id}/lines")
+    public Response invoiceLines(@PathParam("id") String id) {
+        return run("GET", null, get("invoices", r -> sandbox.state().invoiceLines(id, r.params())));
+    }
+
     @POST
     @Path("v1/invoices/{id}/finalize")
     @Consumes(MediaType.WILDCARD)
@@ -127,8 +133,37 @@ public class StripeSandboxResource extends SandboxResource {
     @Path("v1/invoices/{id}/pay")
     @Consumes(MediaType.WILDCARD)
     public Response payInvoice(@PathParam("id") String id, String body) {
-        return run("POST", body, postWithEvent("invoices", "/v1/invoices/{invoice}/pay", "invoice.paid",
-                r -> sandbox.state().payInvoice(id, r.params())));
+        // A declined card (Stripe's test method pm_card_chargeDeclined): invoice.payment_failed, then a 402 card_error.
+        return run("POST", body, new Operation("invoices", sandbox.validator("/v1/invoices/{invoice}/pay"), true, r -> {
+            String requestId = io.meterbridge.sandbox.Ids.random("req_", 14);
+            com.fasterxml.jackson.databind.node.ObjectNode paid = sandbox.state().payInvoice(id, r.params());
+            if (paid == null) {
+                sandbox.change(r, requestId, "invoice.payment_failed", () -> sandbox.state().invoiceView(id));
+                return SandboxResponse.of(402, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                        .set("error", com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                                .put("type", "card_error").put("code", "card_declined").put("decline_code",
+                                        "generic_decline").put("message", "Your card was declined.")))
+                        .withHeader("Request-Id", requestId);
+            }
+            return SandboxResponse.of(200, sandbox.change(r, requestId, "invoice.paid", () -> paid))
+                    .withHeader("Request-Id", requestId);
+        }));
+    }
+
+    @POST
+    @Path("v1/invoices/{id}/void")
+    @Consumes(MediaType.WILDCARD)
+    public Response voidInvoice(@PathParam("id") String id, String body) {
+        return run("POST", body, postWithEvent("invoices", "/v1/invoices/{invoice}/void", "invoice.voided",
+                r -> sandbox.state().voidInvoice(id)));
+    }
+
+    @POST
+    @Path("v1/invoices/{id}/send")
+    @Consumes(MediaType.WILDCARD)
+    public Response sendInvoice(@PathParam("id") String id, String body) {
+        return run("POST", body, postWithEvent("invoices", "/v1/invoices/{invoice}/send", "invoice.sent",
+                r -> sandbox.state().sendInvoice(id)));
     }
 
     @POST
@@ -175,5 +210,23 @@ public class StripeSandboxResource extends SandboxResource {
     @Path("_sandbox/meter-totals")
     public List<StripeState.MeterTotal> meterTotals() {
         return sandbox.state().meterTotals();
+    }
+
+    /**
+     * What the invoice of a subscription period bills from a meter: the events timestamped in [start, end) that
+     * arrived (on the sandbox clock) before the invoice was finalized, end + finalization_grace_seconds (default 1 h).
+     */
+    @GET
+    @Path("_sandbox/meter-usage")
+    public Response meterUsage(@jakarta.ws.rs.QueryParam("event_name") String eventName,
+            @jakarta.ws.rs.QueryParam("customer") String customer, @jakarta.ws.rs.QueryParam("start") long start,
+            @jakarta.ws.rs.QueryParam("end") long end,
+            @jakarta.ws.rs.QueryParam("finalization_grace_seconds") @jakarta.ws.rs.DefaultValue("3600") long grace) {
+        try {
+            return Response.ok(sandbox.state().periodUsage(eventName, customer, start, end, grace)).build();
+        } catch (io.meterbridge.sandbox.SandboxException e) {
+            return Response.status(400).entity(java.util.Map.of("error", java.util.Map.of("message", e.getMessage())))
+                    .build();
+        }
     }
 }

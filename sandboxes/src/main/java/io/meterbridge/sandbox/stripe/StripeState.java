@@ -41,10 +41,27 @@ final class StripeState {
     /** Meter event identifier to the time it was first seen: unique within a rolling window (24 h). */
     private final Map<String, Long> identifiers = new HashMap<>();
     private final Map<String, MeterTotal> meterTotals = new LinkedHashMap<>();
+    /** Every counted meter event, with the sandbox time it arrived: what a period's invoice bills depends on it. */
+    private final List<MeterEvent> meterEvents = new ArrayList<>();
     private final Map<String, Integer> invoiceSequence = new HashMap<>();
     private final Duration identifierRetention;
     /** The sandbox's clock: identifiers are forgotten, and event timestamps checked, on it (not on object dates). */
     private final io.meterbridge.sandbox.SandboxClock clock;
+
+    /** A counted meter event: its timestamp (the usage's time) and when the sandbox received it (its clock, ms). */
+    record MeterEvent(String eventName, String customer, long value, long timestamp, long receivedMillis) {
+    }
+
+    /**
+     * What the subscription invoice of a billing period [start, end) bills for a meter, as Stripe builds it: the
+     * events timestamped in the period that arrived before Stripe finalized the invoice (the period's end plus the
+     * finalization grace, 1 h by default, up to 72 h). Events that arrive later change no invoice.
+     *
+     * @param status draft while the sandbox clock is before finalization, else open
+     */
+    public record PeriodUsage(String eventName, String customer, long start, long end, long finalizesAt, String status,
+            long billed, long billedEvents, long afterFinalization, long eventsAfterFinalization) {
+    }
 
     /** Summed meter event values per (event_name, customer). */
     public record MeterTotal(String eventName, String customer, long value, long events) {
@@ -206,6 +223,15 @@ final class StripeState {
         }
         String customerId = p.get("customer").asText();
         customer(customerId, "customer");
+        String collection = text(p, "collection_method", "charge_automatically");
+        if (collection.equals("send_invoice") && !p.hasNonNull("days_until_due") && !p.hasNonNull("due_date")) {
+            throw invalid("parameter_missing", "Missing required param: days_until_due (or due_date) when "
+                    + "collection_method is send_invoice.", "days_until_due");
+        }
+        if (!collection.equals("send_invoice") && (p.hasNonNull("days_until_due") || p.hasNonNull("due_date"))) {
+            throw invalid(null, "Invoices with collection_method charge_automatically cannot have a due date: "
+                    + "days_until_due and due_date are only for send_invoice.", "days_until_due");
+        }
         long now = now();
         ObjectNode in = JSON.objectNode();
         String id = Ids.random("in_", 24);
@@ -256,7 +282,7 @@ final class StripeState {
                 }
             }
         }
-        return in.deepCopy();
+        return view(in);
     }
 
     synchronized ObjectNode finalizeInvoice(String id, JsonNode p) {
@@ -276,16 +302,41 @@ final class StripeState {
             in.put("auto_advance", p.get("auto_advance").asText().equals("true"));
         }
         in.put("ending_balance", 0);
-        return in.deepCopy();
+        return view(in);
+    }
+
+    /**
+     * POST /v1/invoices/{id}/send: Stripe emails an open send_invoice invoice to the customer; the invoice is unchanged
+     * and the sandbox emits invoice.sent (the sandbox sends no mail).
+     */
+    synchronized ObjectNode sendInvoice(String id) {
+        ObjectNode in = invoice(id, "invoice");
+        if (!"send_invoice".equals(in.get("collection_method").asText())) {
+            throw invalid(null, "You can only manually send an invoice if its collection method is 'send_invoice'.",
+                    null);
+        }
+        if (!"open".equals(in.get("status").asText())) {
+            throw new SandboxException(400, ErrorKind.INVALID_STATE, null, "You can only send an open invoice; this one "
+                    + "is " + in.get("status").asText() + ".", null);
+        }
+        return view(in);
     }
 
     /**
      * POST /v1/invoices/{id}/pay: an open invoice becomes paid, amount_paid = amount_due (the total less pre-payment
      * credit notes). The sandbox models no payment methods: without paid_out_of_band the charge simply succeeds.
      */
+    /** Stripe's test payment method whose charges are declined (card_declined). */
+    static final String DECLINED_CARD = "pm_card_chargeDeclined";
+
     synchronized ObjectNode payInvoice(String id, JsonNode p) {
         ObjectNode in = invoice(id, "invoice");
         String status = in.get("status").asText();
+        if (DECLINED_CARD.equals(p.path("payment_method").asText()) && status.equals("open")) {
+            // the attempt is recorded on the invoice (and invoice.payment_failed emitted) before the 402
+            in.put("attempted", true).put("attempt_count", in.get("attempt_count").asInt() + 1);
+            return null;
+        }
         if (status.equals("paid")) {
             throw new SandboxException(400, ErrorKind.INVALID_STATE, null, "Invoice is already paid",
                     null);
@@ -303,16 +354,83 @@ final class StripeState {
             in.put("attempted", true).put("attempt_count", in.get("attempt_count").asInt() + 1);
         }
         ((ObjectNode) in.get("status_transitions")).put("paid_at", now);
-        return in.deepCopy();
+        return view(in);
+    }
+
+    /** The invoice after a declined payment attempt (for invoice.payment_failed). */
+    synchronized ObjectNode invoiceView(String id) {
+        return view(invoice(id, "invoice"));
+    }
+
+    /** POST /v1/invoices/{id}/void: an open or uncollectible invoice becomes void (owed no more); others are a 400. */
+    synchronized ObjectNode voidInvoice(String id) {
+        ObjectNode in = invoice(id, "invoice");
+        String status = in.get("status").asText();
+        if (!status.equals("open") && !status.equals("uncollectible")) {
+            throw new SandboxException(400, ErrorKind.INVALID_STATE, null, "You can only void an open or uncollectible "
+                    + "invoice; this one is " + status + ".", null);
+        }
+        in.put("status", "void").put("amount_remaining", 0);
+        ((ObjectNode) in.get("status_transitions")).put("voided_at", now());
+        return view(in);
     }
 
     synchronized ObjectNode getInvoice(String id) {
-        return invoice(id, "id").deepCopy();
+        return view(invoice(id, "id"));
     }
 
     synchronized ObjectNode listInvoices(JsonNode query) {
-        return list("/v1/invoices", invoices.values(), in -> matches(query, "customer", in.get("customer").asText())
+        ObjectNode list = list("/v1/invoices", invoices.values(), in -> matches(query, "customer", in.get("customer").asText())
                 && matches(query, "status", in.get("status").asText()), query);
+        ArrayNode data = (ArrayNode) list.get("data");
+        for (int i = 0; i < data.size(); i++) {
+            data.set(i, view((ObjectNode) data.get(i)));
+        }
+        return list;
+    }
+
+    /** Stripe embeds only the first lines of an invoice in the invoice (and its events): read the rest by page. */
+    static final int EMBEDDED_LINES = 10;
+
+    /** The invoice as the API answers it: a copy whose lines list holds the first 10 lines and says has_more. */
+    private static ObjectNode view(ObjectNode in) {
+        ObjectNode copy = in.deepCopy();
+        ObjectNode lines = (ObjectNode) copy.get("lines");
+        ArrayNode all = (ArrayNode) lines.get("data");
+        if (all.size() > EMBEDDED_LINES) {
+            ArrayNode first = JSON.arrayNode();
+            for (int i = 0; i < EMBEDDED_LINES; i++) {
+                first.add(all.get(i));
+            }
+            lines.set("data", first);
+            lines.put("has_more", true);
+        } else {
+            lines.put("has_more", false);
+        }
+        return copy;
+    }
+
+    /** GET /v1/invoices/{id}/lines: the lines in invoice order, limit (1..100, default 10) and starting_after. */
+    synchronized ObjectNode invoiceLines(String id, JsonNode query) {
+        ObjectNode in = invoice(id, "invoice");
+        int limit = Math.max(1, Math.min(100, query.path("limit").asInt(10)));
+        List<JsonNode> lines = new ArrayList<>();
+        in.get("lines").get("data").forEach(lines::add);
+        String after = query.path("starting_after").asText(null);
+        int from = 0;
+        if (after != null) {
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).path("id").asText().equals(after)) {
+                    from = i + 1;
+                }
+            }
+        }
+        ObjectNode list = JSON.objectNode();
+        list.put("object", "list");
+        ArrayNode data = list.putArray("data");
+        lines.subList(Math.min(from, lines.size()), Math.min(from + limit, lines.size())).forEach(l -> data.add(l.deepCopy()));
+        list.put("has_more", from + limit < lines.size()).put("url", "/v1/invoices/" + id + "/lines");
+        return list;
     }
 
     private ObjectNode invoice(String id, String param) {
@@ -480,6 +598,7 @@ final class StripeState {
         identifiers.put(identifier, nowMillis);
         String eventName = p.get("event_name").asText();
         long value = Long.parseLong(valueText);
+        meterEvents.add(new MeterEvent(eventName, customer, value, timestamp, nowMillis));
         meterTotals.merge(eventName + "\u0000" + customer, new MeterTotal(eventName, customer, value, 1),
                 (a, b) -> new MeterTotal(a.eventName(), a.customer(), a.value() + b.value(), a.events() + 1));
         ObjectNode event = JSON.objectNode();
@@ -492,6 +611,33 @@ final class StripeState {
 
     synchronized List<MeterTotal> meterTotals() {
         return List.copyOf(meterTotals.values());
+    }
+
+    synchronized PeriodUsage periodUsage(String eventName, String customer, long start, long end, long graceSeconds) {
+        if (graceSeconds < 3600 || graceSeconds > 72 * 3600) {
+            throw invalid("parameter_invalid_integer", "The finalization grace period must be between 1 and 72 hours.",
+                    "finalization_grace_seconds");
+        }
+        long finalizesAt = end + graceSeconds;
+        long billed = 0;
+        long billedEvents = 0;
+        long late = 0;
+        long lateEvents = 0;
+        for (MeterEvent event : meterEvents) {
+            if (event.eventName().equals(eventName) && event.customer().equals(customer) && event.timestamp() >= start
+                    && event.timestamp() < end) {
+                if (event.receivedMillis() < finalizesAt * 1000) {
+                    billed += event.value();
+                    billedEvents++;
+                } else {
+                    late += event.value();
+                    lateEvents++;
+                }
+            }
+        }
+        String status = clock.millis() < finalizesAt * 1000 ? "draft" : "open";
+        return new PeriodUsage(eventName, customer, start, end, finalizesAt, status, billed, billedEvents, late,
+                lateEvents);
     }
 
     // ---- helpers
