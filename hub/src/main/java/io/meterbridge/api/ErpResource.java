@@ -3,6 +3,8 @@ package io.meterbridge.api;
 import java.util.List;
 
 import io.meterbridge.erp.ErpPostings;
+import io.meterbridge.platform.AuditTrail;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -24,10 +26,14 @@ public class ErpResource {
 
     private final SqlRows sqlRows;
     private final ErpPostings postings;
+    private final AuditTrail audit;
+    private final SecurityIdentity identity;
 
-    public ErpResource(SqlRows sqlRows, ErpPostings postings) {
+    public ErpResource(SqlRows sqlRows, ErpPostings postings, AuditTrail audit, SecurityIdentity identity) {
         this.sqlRows = sqlRows;
         this.postings = postings;
+        this.audit = audit;
+        this.identity = identity;
     }
 
     @GET
@@ -77,6 +83,7 @@ public class ErpResource {
         if (!postings.retry(id)) {
             throw new NotFoundException("no FAILED ERP posting " + id);
         }
+        audit.record(Actors.of(identity), "erp.retry", "erp_posting", id, null, new Retried(id, true));
         return new Retried(id, true);
     }
 }

@@ -61,7 +61,7 @@ public class NetSuitePosting {
                         NsRef.id(p.path("cashAccount").asText()), null, null, memo,
                         List.of(new NsPayment.Application(NsRef.external(p.path("relatedExternalId").asText()), amount))));
             }
-            case "ACCRUAL", "ACCRUAL_REVERSAL" -> netSuite.createJournalEntry(new NsJournalEntry(id, date, entity, null,
+            case "ACCRUAL", "ACCRUAL_REVERSAL", "CREDIT_RELIEF", "CREDIT_BREAKAGE" -> netSuite.createJournalEntry(new NsJournalEntry(id, date, entity, null,
                     memo, null, null, null, journal(p, customer)));
             default -> throw new IllegalArgumentException("unknown ERP posting kind " + posting.kind());
         };
