@@ -137,7 +137,8 @@ public class ErpPostings {
     public Optional<String> accrualAtClose(Connection connection, long closeId, Contract contract, BillingPeriod period,
             Map<String, BigDecimal> amountsByMetric, String currency, MasterData data) throws SQLException {
         BigDecimal total = amountsByMetric.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
-        if (total.signum() == 0) {
+        // A period that credit paid in full nets to 0.00 but still has revenue to accrue against the credit line.
+        if (amountsByMetric.values().stream().allMatch(a -> a.signum() == 0)) {
             return Optional.empty();
         }
         Optional<CustomerMapping> customer = data.customerOfBillingAccount(contract.billingKey(), period.start());
@@ -164,8 +165,10 @@ public class ErpPostings {
         payload.put("date", LocalDate.ofInstant(date, contract.timeZone()).toString());
         payload.put("amount", total.toPlainString());
         ArrayNode journal = payload.putArray("journal");
-        journal.addObject().put("account", policy.get().accruedRevenueAccount()).put("debit", total.toPlainString())
-                .put("memo", "unbilled usage");
+        if (total.signum() != 0) {
+            journal.addObject().put("account", policy.get().accruedRevenueAccount()).put("debit", total.toPlainString())
+                    .put("memo", "unbilled usage");
+        }
         amountsByMetric.forEach((metric, amount) -> {
             if (amount.signum() > 0) {
                 MetricMapping mapping = policy.get().metric(metric).orElseThrow();
