@@ -42,3 +42,8 @@ CREATE TABLE credit_expiry (
 ALTER TABLE rated_charge DROP CONSTRAINT rated_charge_line_type_check;
 ALTER TABLE rated_charge ADD CONSTRAINT rated_charge_line_type_check
     CHECK (line_type IN ('USAGE', 'OVERAGE', 'CREDITS_APPLIED', 'TRUE_UP', 'COMMITMENT_TRUE_UP', 'PREPAID_CREDIT'));
+
+-- The ERP side of the ledger: consumed credit relieves the contract liability, expired credit is breakage.
+ALTER TABLE erp_posting DROP CONSTRAINT erp_posting_kind_check;
+ALTER TABLE erp_posting ADD CONSTRAINT erp_posting_kind_check
+    CHECK (kind IN ('INVOICE', 'CREDIT_MEMO', 'PAYMENT', 'ACCRUAL', 'ACCRUAL_REVERSAL', 'CREDIT_RELIEF', 'CREDIT_BREAKAGE'));

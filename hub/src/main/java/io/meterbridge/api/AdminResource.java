@@ -2,6 +2,7 @@ package io.meterbridge.api;
 
 import java.util.List;
 
+import io.meterbridge.billing.CreditLedger;
 import io.meterbridge.masterdata.MasterDataService;
 import io.meterbridge.masterdata.MasterDataVersions.ContractVersion;
 import io.meterbridge.masterdata.MasterDataVersions.CustomerVersion;
@@ -34,10 +35,12 @@ public class AdminResource {
     private final SecurityIdentity identity;
     private final SqlRows sqlRows;
     private final AuditTrail audit;
+    private final CreditStatements credits;
 
     public AdminResource(MasterDataService service, QuarantineService quarantine, SecurityIdentity identity,
-            SqlRows sqlRows, AuditTrail audit) {
+            SqlRows sqlRows, AuditTrail audit, CreditStatements credits) {
         this.audit = audit;
+        this.credits = credits;
         this.sqlRows = sqlRows;
         this.service = service;
         this.quarantine = quarantine;
@@ -86,6 +89,23 @@ public class AdminResource {
                          WHERE m.contract_id = c.id) AS metrics
                 FROM contract c WHERE (?::text IS NULL OR c.billing_account_id = ?)
                 ORDER BY c.contract_key, c.valid_from""", AdminViews.Contract::of, account, account);
+    }
+
+    @POST
+    @Path("/contracts/{contractKey}/credits")
+    @RolesAllowed({Roles.FINANCE, Roles.ADMIN})
+    @Operation(summary = "Grant prepaid credit to a contract (audited; a repeated reference adds nothing)")
+    public CreditViews.Granted grantCredit(@PathParam("contractKey") String contractKey,
+            CreditLedger.GrantRequest request) throws Exception {
+        return credits.grant(contractKey, request);
+    }
+
+    @GET
+    @Path("/contracts/{contractKey}/credits")
+    @RolesAllowed({Roles.VIEWER, Roles.FINANCE, Roles.APPROVER, Roles.ADMIN})
+    @Operation(summary = "A contract's prepaid credit: balance per currency, grants, draws per period, expiries")
+    public CreditViews.CreditStatement credits(@PathParam("contractKey") String contractKey) throws Exception {
+        return credits.statement(contractKey);
     }
 
     @PUT

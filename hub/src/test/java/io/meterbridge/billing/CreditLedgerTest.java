@@ -54,7 +54,7 @@ class CreditLedgerTest {
         awaitUsage(tenant, "api_requests", "2026-03-01T00:00:00Z", "2026-04-01T00:00:00Z", "64000");
         JsonPath march = close(tenant, "2026-03-15T00:00:00Z");
         assertThat(new BigDecimal(march.getString("total"))).isEqualByComparingTo("0.00");
-        JsonPath marchCharges = charges(march.getLong("close_id"));
+        JsonPath marchCharges = charges(march.getLong("closeId"));
         assertThat(marchCharges.getList("charges.line_type")).containsExactly("USAGE", "PREPAID_CREDIT");
         assertThat(marchCharges.getString("charges[1].amount")).isEqualTo("-64.00");
         assertThat(marchCharges.getString("charges[1].metric")).isEqualTo("prepaid_credit");

@@ -4,45 +4,32 @@ import java.util.List;
 
 import io.meterbridge.billing.CreditLedger;
 import io.quarkus.security.identity.SecurityIdentity;
-import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.openapi.annotations.Operation;
+import jakarta.enterprise.context.ApplicationScoped;
 
-/** Prepaid credit grants of a contract and their ledger: docs/api/admin.md#prepaid-credits. */
-@Path("/api/v1/admin/contracts/{contractKey}/credits")
-@Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
-@RolesAllowed({Roles.VIEWER, Roles.FINANCE, Roles.APPROVER, Roles.ADMIN})
-public class CreditsResource {
+/**
+ * Prepaid credit grants of a contract and their ledger (docs/api/admin.md#prepaid-credits), served by AdminResource
+ * under /api/v1/admin/contracts/{contractKey}/credits (one resource class per path prefix, so JAX-RS finds them).
+ */
+@ApplicationScoped
+public class CreditStatements {
 
     private final CreditLedger ledger;
     private final SqlRows sqlRows;
     private final SecurityIdentity identity;
 
-    public CreditsResource(CreditLedger ledger, SqlRows sqlRows, SecurityIdentity identity) {
+    public CreditStatements(CreditLedger ledger, SqlRows sqlRows, SecurityIdentity identity) {
         this.ledger = ledger;
         this.sqlRows = sqlRows;
         this.identity = identity;
     }
 
-    @POST
-    @RolesAllowed({Roles.FINANCE, Roles.ADMIN})
-    @Operation(summary = "Grant prepaid credit to a contract (audited; a repeated reference adds nothing)")
-    public CreditViews.Granted grant(@PathParam("contractKey") String contractKey, CreditLedger.GrantRequest request)
+    public CreditViews.Granted grant(String contractKey, CreditLedger.GrantRequest request)
             throws Exception {
         CreditLedger.Granted granted = ledger.grant(contractKey, request, Actors.of(identity));
         return new CreditViews.Granted(granted.grantId(), granted.created(), statement(contractKey));
     }
 
-    @GET
-    @Operation(summary = "A contract's prepaid credit: balance per currency, grants, draws per period, expiries")
-    public CreditViews.CreditStatement statement(@PathParam("contractKey") String contractKey) throws Exception {
+    public CreditViews.CreditStatement statement(String contractKey) throws Exception {
         List<CreditViews.Grant> grants = sqlRows.list("""
                 SELECT g.*, coalesce(d.drawn, 0) AS drawn, coalesce(e.amount, 0) AS expired,
                        g.amount - coalesce(d.drawn, 0) - coalesce(e.amount, 0) AS remaining
