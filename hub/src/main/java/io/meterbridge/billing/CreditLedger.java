@@ -118,9 +118,11 @@ public class CreditLedger {
                     return new Granted((Long) row.get("id"), false);
                 }
                 long id;
+                // ON CONFLICT: a concurrent request with the same reference won; this one is answered as a repeat.
                 try (PreparedStatement insert = connection.prepareStatement("""
                         INSERT INTO credit_grant (contract_key, reference, amount, currency, starts_at, expires_at,
-                          granted_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
+                          granted_by) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (contract_key, reference) DO NOTHING RETURNING id""")) {
                     insert.setString(1, contractKey);
                     insert.setString(2, request.reference());
                     insert.setBigDecimal(3, amount);
@@ -129,7 +131,10 @@ public class CreditLedger {
                     insert.setTimestamp(6, request.expiresAt() == null ? null : Timestamp.from(request.expiresAt()));
                     insert.setString(7, actor.person());
                     try (ResultSet rows = insert.executeQuery()) {
-                        rows.next();
+                        if (!rows.next()) {
+                            connection.rollback();
+                            return grant(contractKey, request, actor);
+                        }
                         id = rows.getLong(1);
                     }
                 }
