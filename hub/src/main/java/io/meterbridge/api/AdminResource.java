@@ -2,11 +2,13 @@ package io.meterbridge.api;
 
 import java.util.List;
 
+import io.meterbridge.billing.CreditLedger;
 import io.meterbridge.masterdata.MasterDataService;
 import io.meterbridge.masterdata.MasterDataVersions.ContractVersion;
 import io.meterbridge.masterdata.MasterDataVersions.CustomerVersion;
 import io.meterbridge.masterdata.MasterDataVersions.MetricVersion;
 import io.meterbridge.metering.QuarantineService;
+import io.meterbridge.platform.AuditTrail;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -32,9 +34,13 @@ public class AdminResource {
     private final QuarantineService quarantine;
     private final SecurityIdentity identity;
     private final SqlRows sqlRows;
+    private final AuditTrail audit;
+    private final CreditStatements credits;
 
     public AdminResource(MasterDataService service, QuarantineService quarantine, SecurityIdentity identity,
-            SqlRows sqlRows) {
+            SqlRows sqlRows, AuditTrail audit, CreditStatements credits) {
+        this.audit = audit;
+        this.credits = credits;
         this.sqlRows = sqlRows;
         this.service = service;
         this.quarantine = quarantine;
@@ -47,8 +53,9 @@ public class AdminResource {
     @POST
     @Path("/customers")
     @Operation(summary = "Add an effective-dated version of a tenant's crosswalk row (closes the version it supersedes)")
-    public Changed putCustomer(CustomerVersion version) {
-        return new Changed(service.putCustomer(version, author()));
+    public Changed putCustomer(CustomerVersion version) throws Exception {
+        boolean changed = service.putCustomer(version, author());
+        return audited("masterdata.customer", "customer", version.tenant(), version, changed);
     }
 
     @GET
@@ -62,8 +69,9 @@ public class AdminResource {
     @POST
     @Path("/contracts")
     @Operation(summary = "Add an effective-dated version of a contract with its metrics")
-    public Changed putContract(ContractVersion version) {
-        return new Changed(service.putContract(version, author()));
+    public Changed putContract(ContractVersion version) throws Exception {
+        boolean changed = service.putContract(version, author());
+        return audited("masterdata.contract", "contract", version.contractKey(), version, changed);
     }
 
     @GET
@@ -85,15 +93,34 @@ public class AdminResource {
                 ORDER BY c.contract_key, c.valid_from""", AdminViews.Contract::of, account, account);
     }
 
+    @POST
+    @Path("/contracts/{contractKey}/credits")
+    @RolesAllowed({Roles.FINANCE, Roles.ADMIN})
+    @Operation(summary = "Grant prepaid credit to a contract (audited; a repeated reference adds nothing)")
+    public CreditViews.Granted grantCredit(@PathParam("contractKey") String contractKey,
+            CreditLedger.GrantRequest request) throws Exception {
+        return credits.grant(contractKey, request);
+    }
+
+    @GET
+    @Path("/contracts/{contractKey}/credits")
+    @RolesAllowed({Roles.VIEWER, Roles.FINANCE, Roles.APPROVER, Roles.ADMIN})
+    @Operation(summary = "A contract's prepaid credit: balance per currency, grants, draws per period, expiries")
+    public CreditViews.CreditStatement credits(@PathParam("contractKey") String contractKey) throws Exception {
+        return credits.statement(contractKey);
+    }
+
     @PUT
     @Path("/metrics/{id}")
     @Operation(summary = "Create or replace a metric of the catalog")
-    public Changed putMetric(@PathParam("id") String id, MetricVersion version) {
+    public Changed putMetric(@PathParam("id") String id, MetricVersion version) throws Exception {
         if (version.id() != null && !version.id().equals(id)) {
             throw new IllegalArgumentException("id: body says '" + version.id() + "', path says '" + id + "'");
         }
-        return new Changed(service.putMetric(new MetricVersion(id, version.aggregation(), version.unit(),
-                version.description(), version.sources()), author()));
+        MetricVersion named = new MetricVersion(id, version.aggregation(), version.unit(), version.description(),
+                version.sources());
+        boolean changed = service.putMetric(named, author());
+        return audited("masterdata.metric", "metric", id, named, changed);
     }
 
     @GET
@@ -130,7 +157,10 @@ public class AdminResource {
     @RolesAllowed({Roles.OPERATOR, Roles.ADMIN})
     @Operation(summary = "Re-process quarantined events now (all, or one subject's)")
     public QuarantineService.Release release(@QueryParam("subject") String subject) throws Exception {
-        return quarantine.release(subject);
+        QuarantineService.Release released = quarantine.release(subject);
+        audit.record(Actors.of(identity), "quarantine.release", "quarantine", subject == null ? "*" : subject, null,
+                released);
+        return released;
     }
 
     private static int limit(int limit) {
@@ -138,6 +168,18 @@ public class AdminResource {
             throw new IllegalArgumentException("limit: must be 1..1000, got " + limit);
         }
         return limit;
+    }
+
+    /**
+     * The audit event of a master data change (only when something changed): the version as sent. The before/after of
+     * the stored versions stays in master_data_change (GET /api/v1/admin/changes).
+     */
+    private Changed audited(String action, String objectType, String key, Object version, boolean changed)
+            throws java.sql.SQLException {
+        if (changed) {
+            audit.record(Actors.of(identity), action, objectType, key == null ? "?" : key, null, version);
+        }
+        return new Changed(changed);
     }
 
     private String author() {

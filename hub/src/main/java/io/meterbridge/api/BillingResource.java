@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.meterbridge.billing.BillingDeliveries;
 import io.meterbridge.billing.PeriodCloseService;
+import io.meterbridge.platform.AuditTrail;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -30,9 +31,11 @@ public class BillingResource {
     private final BillingDeliveries deliveries;
     private final SqlRows sqlRows;
     private final SecurityIdentity identity;
+    private final AuditTrail audit;
 
     public BillingResource(PeriodCloseService periodClose, BillingDeliveries deliveries, SqlRows sqlRows,
-            SecurityIdentity identity) {
+            SecurityIdentity identity, AuditTrail audit) {
+        this.audit = audit;
         this.periodClose = periodClose;
         this.deliveries = deliveries;
         this.sqlRows = sqlRows;
@@ -55,7 +58,14 @@ public class BillingResource {
         if (at == null) {
             at = periodClose.previousPeriodStart(request.contractKey(), Instant.now());
         }
-        return BillingViews.Close.of(periodClose.close(request.contractKey(), at, identity.getPrincipal().getName()));
+        BillingViews.Close closed = BillingViews.Close.of(periodClose.close(request.contractKey(), at,
+                identity.getPrincipal().getName()));
+        if (closed.created()) {
+            // The close owns its transaction; the audit event follows its commit (docs/architecture.md, "Audit trail").
+            audit.record(Actors.of(identity), "period.close", "period", request.contractKey() + "@"
+                    + closed.periodStart(), null, closed);
+        }
+        return closed;
     }
 
     @GET
@@ -128,6 +138,8 @@ public class BillingResource {
         if (!deliveries.replay(exceptionId, identity.getPrincipal().getName())) {
             throw new NotFoundException("no open billing exception " + exceptionId);
         }
+        audit.record(Actors.of(identity), "billing.replay", "billing_exception", String.valueOf(exceptionId), null,
+                new Replayed(exceptionId, true));
         return new Replayed(exceptionId, true);
     }
 }

@@ -65,8 +65,9 @@ public final class BillingViews {
     @Schema(description = "A rated charge line, with the price version and event schema versions behind it")
     public record Charge(int lineNo, String metric,
             @Schema(description = "USAGE, OVERAGE (above the included units), CREDITS_APPLIED (negative), TRUE_UP (to "
-                    + "the price version's minimumCharge) or COMMITMENT_TRUE_UP (to the contract's minimumCommitment, "
-                    + "metric minimum_commitment)") String lineType,
+                    + "the price version's minimumCharge), COMMITMENT_TRUE_UP (to the contract's minimumCommitment, "
+                    + "metric minimum_commitment) or PREPAID_CREDIT (negative, metric prepaid_credit, the last line: "
+                    + "paid by the contract's credit grants)") String lineType,
             String description, BigDecimal quantity,
             @Schema(description = "exact decimal in `currency`", example = "27.00") String amount, String currency,
             @Schema(description = "the amount in the currency's minor units", example = "2700") long amountMinor,

@@ -3,6 +3,8 @@ package io.meterbridge.api;
 import java.util.List;
 
 import io.meterbridge.erp.ErpPostings;
+import io.meterbridge.platform.AuditTrail;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -26,16 +28,17 @@ public class ErpResource {
     private final ErpPostings postings;
     private final io.meterbridge.erp.FinancialDocuments documents;
     private final io.meterbridge.erp.PlatformWebhooks webhooks;
-
-    @jakarta.ws.rs.core.Context
-    jakarta.ws.rs.core.SecurityContext security;
+    private final AuditTrail audit;
+    private final SecurityIdentity identity;
 
     public ErpResource(SqlRows sqlRows, ErpPostings postings, io.meterbridge.erp.FinancialDocuments documents,
-            io.meterbridge.erp.PlatformWebhooks webhooks) {
+            io.meterbridge.erp.PlatformWebhooks webhooks, AuditTrail audit, SecurityIdentity identity) {
         this.sqlRows = sqlRows;
         this.postings = postings;
         this.documents = documents;
         this.webhooks = webhooks;
+        this.audit = audit;
+        this.identity = identity;
     }
 
     @GET
@@ -98,9 +101,12 @@ public class ErpResource {
                     .type(MediaType.APPLICATION_JSON).entity(java.util.Map.of("error", "exception " + id
                             + " stays open, its event still fails: " + e.getMessage())).build());
         }
-        documents.resolveSetAside(id, security.getUserPrincipal() == null ? "unknown" : security.getUserPrincipal().getName());
-        return new Replayed(id, outcome.eventId(), outcome.duplicate(), outcome.documentId(), outcome.posting(),
-                outcome.exception());
+        var actor = Actors.of(identity);
+        documents.resolveSetAside(id, actor.person());
+        Replayed replayed = new Replayed(id, outcome.eventId(), outcome.duplicate(), outcome.documentId(),
+                outcome.posting(), outcome.exception());
+        audit.record(actor, "erp.replay", "accounting_exception", String.valueOf(id), null, replayed);
+        return replayed;
     }
 
     @POST
@@ -112,6 +118,7 @@ public class ErpResource {
         if (!postings.retry(id)) {
             throw new NotFoundException("no FAILED ERP posting " + id);
         }
+        audit.record(Actors.of(identity), "erp.retry", "erp_posting", id, null, new Retried(id, true));
         return new Retried(id, true);
     }
 }

@@ -68,15 +68,19 @@ public class PeriodCloseService {
     private final PriceBookStore prices;
     private final ObjectMapper mapper;
     private final Instance<PeriodCloseListener> closeListeners;
+    private final CreditLedger creditLedger;
+    private final Instance<CreditLedgerListener> creditListeners;
     private final Counter closed;
     private final Counter failures;
     private final MeteringCatchUp meteringCatchUp;
 
     public PeriodCloseService(DataSource dataSource, MasterDataStore masterData, PriceBookStore prices,
             ObjectMapper mapper, MeterRegistry registry, Instance<PeriodCloseListener> closeListeners,
-            MeteringCatchUp meteringCatchUp) {
+            MeteringCatchUp meteringCatchUp, CreditLedger creditLedger, Instance<CreditLedgerListener> creditListeners) {
         this.closeListeners = closeListeners;
         this.meteringCatchUp = meteringCatchUp;
+        this.creditLedger = creditLedger;
+        this.creditListeners = creditListeners;
         this.dataSource = dataSource;
         this.masterData = masterData;
         this.prices = prices;
@@ -288,6 +292,8 @@ public class PeriodCloseService {
         if (contract.billingMode() == BillingMode.HUB_RATES && document.currency() != null) {
             // After every metric: the commitment is a minimum of their spend together.
             commitmentTrueUp(connection, closeId, contract, document, ratings, allSchemaRefs.toArray(String[]::new));
+            // Last: prepaid credit grants pay for what the period costs after every other line (CreditLedger).
+            prepaidCredit(connection, closeId, contract, period, document, data, allSchemaRefs.toArray(String[]::new));
             // The ERP side accrues revenue for the unbilled usage, posted before the invoice, reversed when it posts.
             PeriodCloseListener.ClosedPeriod closed = new PeriodCloseListener.ClosedPeriod(closeId, contract, period,
                     document.amountsByMetric(), document.currency(), data);
@@ -562,6 +568,56 @@ public class PeriodCloseService {
             insert.executeUpdate();
         }
         document.charge(lineNo, MasterData.COMMITMENT_METRIC, term, rule.currency(), trueUp.get(), rule);
+    }
+
+    /**
+     * The prepaid credit line (metric {@link MasterData#PREPAID_CREDIT_METRIC}, negative): the ledger's draws for the
+     * period's amount after every other line, then the expiries, then the listeners (the ERP's credit relief).
+     */
+    private void prepaidCredit(Connection connection, long closeId, Contract contract, BillingPeriod period,
+            DocumentBuilder document, MasterData data, String[] schemaRefs) throws SQLException {
+        List<CreditLedger.Draw> draws = creditLedger.drawAtClose(connection, contract.key(), period, closeId,
+                document.currency(), document.total());
+        BigDecimal drawn = draws.stream().map(CreditLedger.Draw::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        if (drawn.signum() > 0) {
+            CurrencyRule rule = prices.books().currency(document.currency());
+            ChargeLine line = new ChargeLine(RatingEngine.LineType.PREPAID_CREDIT, "prepaid credit applied ("
+                    + draws.size() + (draws.size() == 1 ? " grant)" : " grants)"), null, drawn.negate());
+            Map<String, Object> definition = new java.util.LinkedHashMap<>();
+            definition.put("contractKey", contract.key());
+            definition.put("currency", document.currency());
+            definition.put("periodAmount", document.total().toPlainString());
+            definition.put("draws", draws.stream().map(d -> Map.of("grantId", d.grantId(), "amount",
+                    d.amount().toPlainString())).toList());
+            int lineNo = document.lineCount() + 1;
+            String ref = "credits:" + contract.key();
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO rated_charge (close_id, line_no, metric, line_type, description, quantity, amount,
+                      currency, amount_minor, price_version, price_definition, schema_refs, usage_quantity)
+                    VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?::jsonb, ?, NULL)""")) {
+                insert.setLong(1, closeId);
+                insert.setInt(2, lineNo);
+                insert.setString(3, MasterData.PREPAID_CREDIT_METRIC);
+                insert.setString(4, line.type().name());
+                insert.setString(5, line.description());
+                insert.setBigDecimal(6, line.amount());
+                insert.setString(7, document.currency());
+                insert.setLong(8, rule.minorUnits(line.amount()));
+                insert.setString(9, ref);
+                insert.setString(10, json(definition));
+                insert.setArray(11, connection.createArrayOf("text", schemaRefs));
+                insert.executeUpdate();
+            }
+            document.charge(lineNo, MasterData.PREPAID_CREDIT_METRIC, ref, document.currency(), line, rule);
+        }
+        List<CreditLedger.Expiry> expiries = creditLedger.expireAtClose(connection, contract.key(), period, closeId);
+        if (!draws.isEmpty() || !expiries.isEmpty()) {
+            CreditLedgerListener.CreditMovements movements = new CreditLedgerListener.CreditMovements(closeId,
+                    contract, period, document.currency(), draws, expiries, data);
+            for (CreditLedgerListener listener : creditListeners) {
+                listener.moved(connection, movements);
+            }
+        }
     }
 
     private void insertCharge(Connection connection, long closeId, int lineNo, String metric, ChargeLine line,

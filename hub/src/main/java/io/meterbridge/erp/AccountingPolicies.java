@@ -61,11 +61,56 @@ public class AccountingPolicies {
 
     /** ERP systems whose documents name their currency by a reference of the ERP, not by ISO code. */
     static final java.util.Set<String> CURRENCY_BY_REFERENCE = java.util.Set.of("netsuite");
+    /**
+     * How prepaid credit posts under a policy (its {@code credits} block): consumed credit relieves the contract
+     * liability (debit deferredRevenueAccount, credit the revenue account of the policy's prepaid_credit metric, the
+     * account the invoice's negative credit line debits); expired credit is breakage (debit deferredRevenueAccount,
+     * credit breakageAccount).
+     */
+    public record CreditAccounts(String deferredRevenueAccount, String breakageAccount) {
+    }
 
     private final List<Policy> policies;
+    private final Map<String, CreditAccounts> credits;
 
     public AccountingPolicies(@ConfigProperty(name = "hub.mappings-dir", defaultValue = "mappings") String mappingsDir) {
-        this.policies = load(Path.of(mappingsDir, "accounting"), Path.of(mappingsDir, "_schemas"));
+        Path dir = Path.of(mappingsDir, "accounting");
+        Path schemas = Path.of(mappingsDir, "_schemas");
+        this.policies = load(dir, schemas);
+        this.credits = loadCredits(dir, schemas);
+    }
+
+    /** The credit accounts of a policy, if it has a credits block. */
+    public Optional<CreditAccounts> credits(Policy policy) {
+        return Optional.ofNullable(credits.get(policy.id()));
+    }
+
+    static Map<String, CreditAccounts> loadCredits(Path dir, Path schemas) {
+        Map<String, CreditAccounts> result = new LinkedHashMap<>();
+        if (!Files.isDirectory(dir)) {
+            return result;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                for (JsonNode p : MappingFiles.read(file, MappingFiles.Kind.ACCOUNTING, schemas).path("policies")) {
+                    JsonNode c = p.path("credits");
+                    if (c.isMissingNode() || c.isNull()) {
+                        continue;
+                    }
+                    String where = file + ": policy '" + p.path("id").asText() + "' credits";
+                    if (!p.path("metrics").has(io.meterbridge.masterdata.MasterData.PREPAID_CREDIT_METRIC)) {
+                        throw new IllegalArgumentException(where + ": the policy needs a metric mapping for "
+                                + io.meterbridge.masterdata.MasterData.PREPAID_CREDIT_METRIC
+                                + " (the account the credit line of an invoice debits and the relief credits)");
+                    }
+                    result.put(p.path("id").asText(), new CreditAccounts(required(c, "deferredRevenueAccount", where),
+                            required(c, "breakageAccount", where)));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read accounting policies under " + dir.toAbsolutePath(), e);
+        }
+        return Map.copyOf(result);
     }
 
     /** The version valid at {@code at} for an ERP system, if any. */

@@ -67,7 +67,7 @@ public class BusinessCentralPosting {
                     BcJournalLine.customerPayment(customer, new BigDecimal(p.path("amount").asText()),
                             p.path("cashAccount").asText(), number(p.path("relatedExternalId").asText(), 35),
                             p.path("memo").asText())))).documentNumber();
-            case "ACCRUAL", "ACCRUAL_REVERSAL" -> bc.postJournal(new BcJournalEntry(null, number(id, 20), date,
+            case "ACCRUAL", "ACCRUAL_REVERSAL", "CREDIT_RELIEF", "CREDIT_BREAKAGE" -> bc.postJournal(new BcJournalEntry(null, number(id, 20), date,
                     journal(p))).documentNumber();
             default -> throw new IllegalArgumentException("unknown ERP posting kind " + posting.kind());
         };

@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.meterbridge.billing.CreditLedger;
 import io.meterbridge.billing.DeliveryIds;
 import io.meterbridge.erp.AccountingPolicies.MetricMapping;
 import io.meterbridge.erp.AccountingPolicies.Policy;
@@ -153,7 +154,8 @@ public class ErpPostings {
     public Optional<String> accrualAtClose(Connection connection, long closeId, Contract contract, BillingPeriod period,
             Map<String, BigDecimal> amountsByMetric, String currency, MasterData data) throws SQLException {
         BigDecimal total = amountsByMetric.values().stream().reduce(BigDecimal.ZERO, BigDecimal::add);
-        if (total.signum() == 0) {
+        // A period that credit paid in full nets to 0.00 but still has revenue to accrue against the credit line.
+        if (amountsByMetric.values().stream().allMatch(a -> a.signum() == 0)) {
             return Optional.empty();
         }
         Optional<CustomerMapping> customer = data.customerOfBillingAccount(contract.billingKey(), period.start());
@@ -185,15 +187,83 @@ public class ErpPostings {
         payload.put("date", LocalDate.ofInstant(date, contract.timeZone()).toString());
         payload.put("amount", total.toPlainString());
         ArrayNode journal = payload.putArray("journal");
-        journal.addObject().put("account", policy.get().accruedRevenueAccount()).put("debit", total.toPlainString())
-                .put("memo", "unbilled usage");
+        if (total.signum() != 0) {
+            journal.addObject().put("account", policy.get().accruedRevenueAccount()).put("debit", total.toPlainString())
+                    .put("memo", "unbilled usage");
+        }
         amountsByMetric.forEach((metric, amount) -> {
-            if (amount.signum() != 0) {
+            if (amount.signum() > 0) {
                 MetricMapping mapping = policy.get().metric(metric).orElseThrow();
                 journal.add(line(metric, metric + " usage", amount, mapping).put("credit", amount.toPlainString()));
+            } else if (amount.signum() < 0) {
+                // A negative line (prepaid credit paid part of the period) is a debit, as on the invoice it stands for.
+                MetricMapping mapping = policy.get().metric(metric).orElseThrow();
+                journal.add(line(metric, metric, amount.negate(), mapping).put("debit", amount.negate().toPlainString()));
             }
         });
         return Optional.of(insert(connection, payload, null, closeId));
+    }
+
+    /**
+     * The ERP side of a close's prepaid credit movements, in the close's transaction: consumed credit relieves the
+     * contract liability (CREDIT_RELIEF: debit the policy's credits.deferredRevenueAccount, credit the revenue account
+     * of its prepaid_credit mapping, which the invoice's negative credit line debits), and each expired rest is
+     * breakage (CREDIT_BREAKAGE: debit deferred revenue, credit credits.breakageAccount). External ids are
+     * deterministic: mb-crel-{contract}-{period start, yyyyMMdd} and mb-cbrk-{contract}-g{grant id}. A customer with
+     * an ERP whose policy cannot post them gets an accounting exception, never a silent skip.
+     */
+    public List<String> creditMovementsAtClose(Connection connection, long closeId, Contract contract,
+            BillingPeriod period, String currency, List<CreditLedger.Draw> draws, List<CreditLedger.Expiry> expiries,
+            MasterData data) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        Optional<CustomerMapping> customer = data.customerOfBillingAccount(contract.billingKey(), period.start());
+        if (customer.isEmpty() || customer.get().erpSystem() == null || customer.get().erpCustomerId() == null) {
+            return ids; // a customer without an ERP has no ledger of ours to relieve
+        }
+        Instant date = period.end().minusSeconds(1);
+        String erp = customer.get().erpSystem();
+        Optional<Policy> policy = policies.policy(erp, date);
+        Optional<AccountingPolicies.CreditAccounts> accounts = policy.flatMap(policies::credits);
+        Optional<MetricMapping> creditLine = policy.flatMap(p -> p.metric(MasterData.PREPAID_CREDIT_METRIC));
+        if (accounts.isEmpty() || creditLine.isEmpty()) {
+            exception(connection, null, closeId, "CREDIT_RELIEF", (policy.isEmpty()
+                    ? "no accounting policy for ERP " + erp + " valid at " + date
+                    : "policy " + policy.get().id() + " has no credits block or no " + MasterData.PREPAID_CREDIT_METRIC
+                            + " mapping") + ": the prepaid credit of " + contract.key() + " was not posted");
+            return ids;
+        }
+        String day = LocalDate.ofInstant(date, contract.timeZone()).toString();
+        BigDecimal drawn = draws.stream().map(CreditLedger.Draw::amount).reduce(BigDecimal.ZERO, BigDecimal::add);
+        if (drawn.signum() > 0) {
+            String id = "mb-crel-" + DeliveryIds.safe(contract.key()) + "-"
+                    + java.time.format.DateTimeFormatter.BASIC_ISO_DATE.format(LocalDate.ofInstant(period.start(), ZoneOffset.UTC));
+            ObjectNode payload = header("CREDIT_RELIEF", id, erp, customer.get(), policy.get(), currency, date,
+                    "Prepaid credit consumed by contract " + contract.key() + ", period " + day(period.start()) + " to "
+                            + day(period.end()) + ", grants " + draws.stream().map(d -> String.valueOf(d.grantId())).toList());
+            payload.put("date", day);
+            payload.put("amount", drawn.toPlainString());
+            ArrayNode journal = payload.putArray("journal");
+            journal.addObject().put("account", accounts.get().deferredRevenueAccount()).put("debit", drawn.toPlainString())
+                    .put("memo", "contract liability relieved");
+            journal.add(line(MasterData.PREPAID_CREDIT_METRIC, "usage paid by prepaid credit", drawn, creditLine.get())
+                    .put("account", creditLine.get().revenueAccount()).put("credit", drawn.toPlainString()));
+            ids.add(insert(connection, payload, null, closeId));
+        }
+        for (CreditLedger.Expiry expiry : expiries) {
+            String id = "mb-cbrk-" + DeliveryIds.safe(contract.key()) + "-g" + expiry.grantId();
+            ObjectNode payload = header("CREDIT_BREAKAGE", id, erp, customer.get(), policy.get(), expiry.currency(),
+                    date, "Prepaid credit of contract " + contract.key() + " expired unused (grant " + expiry.grantId()
+                            + ", expiry " + expiry.expiredAt() + ")");
+            payload.put("date", day);
+            payload.put("amount", expiry.amount().toPlainString());
+            ArrayNode journal = payload.putArray("journal");
+            journal.addObject().put("account", accounts.get().deferredRevenueAccount())
+                    .put("debit", expiry.amount().toPlainString()).put("memo", "contract liability released");
+            journal.addObject().put("account", accounts.get().breakageAccount())
+                    .put("credit", expiry.amount().toPlainString()).put("memo", "breakage income");
+            ids.add(insert(connection, payload, null, closeId));
+        }
+        return ids;
     }
 
     private ObjectNode header(String kind, String id, String erp, CustomerMapping customer, Policy policy,

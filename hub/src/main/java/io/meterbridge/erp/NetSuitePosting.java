@@ -64,8 +64,8 @@ public class NetSuitePosting {
                         NsRef.id(p.path("cashAccount").asText()), null, null, memo,
                         List.of(new NsPayment.Application(NsRef.external(p.path("relatedExternalId").asText()), amount))));
             }
-            case "ACCRUAL", "ACCRUAL_REVERSAL" -> netSuite.createJournalEntry(new NsJournalEntry(id, date, entity,
-                    currency, memo, null, null, null, journal(p, customer)));
+            case "ACCRUAL", "ACCRUAL_REVERSAL", "CREDIT_RELIEF", "CREDIT_BREAKAGE" -> netSuite.createJournalEntry(
+                    new NsJournalEntry(id, date, entity, currency, memo, null, null, null, journal(p, customer)));
             default -> throw new IllegalArgumentException("unknown ERP posting kind " + posting.kind());
         };
     }

@@ -22,6 +22,12 @@ public record MasterData(Map<String, List<CustomerMapping>> customersByTenant,
      */
     public static final String COMMITMENT_METRIC = "minimum_commitment";
 
+    /**
+     * The metric name of the (negative) invoice line that pays for a period with prepaid credit grants; reserved like
+     * {@link #COMMITMENT_METRIC}, and mapped by the accounting policy to the account the credit relief credits.
+     */
+    public static final String PREPAID_CREDIT_METRIC = "prepaid_credit";
+
     public enum Aggregation {
         SUM, COUNT, MAX, UNIQUE_COUNT, LATEST
     }

@@ -459,6 +459,9 @@ public class MasterDataService {
         if (MasterData.COMMITMENT_METRIC.equals(v.id())) {
             throw new IllegalArgumentException("id: '" + v.id() + "' is reserved for the contract's minimum-commitment line");
         }
+        if (MasterData.PREPAID_CREDIT_METRIC.equals(v.id())) {
+            throw new IllegalArgumentException("id: '" + v.id() + "' is reserved for the prepaid credit line");
+        }
         if (!AGGREGATIONS.contains(v.aggregation().toUpperCase(Locale.ROOT))) {
             throw new IllegalArgumentException("aggregation: '" + v.aggregation() + "' is not one of " + AGGREGATIONS);
         }

@@ -37,7 +37,12 @@ public final class RatingEngine {
         /** The metric's amount trued up to its price version's minimumCharge. */
         TRUE_UP,
         /** The period's spend across all metrics trued up to the contract's minimumCommitment. */
-        COMMITMENT_TRUE_UP
+        COMMITMENT_TRUE_UP,
+        /**
+         * The period's amount after every other line paid for by the contract's prepaid credit grants (negative, the
+         * last line; billing's credit ledger draws it at close, not the rating of one metric).
+         */
+        PREPAID_CREDIT
     }
 
     public record ChargeLine(LineType type, String description, BigDecimal quantity, BigDecimal amount) {

@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(EmbeddedEngines.class)
 class OpenApiSchemasTest {
 
-    static final List<String> APIS = List.of("/api/v1/usage", "/api/v1/admin", "/api/v1/billing", "/api/v1/erp");
+    static final List<String> APIS = List.of("/api/v1/usage", "/api/v1/admin", "/api/v1/billing", "/api/v1/erp",
+            "/api/v1/audit");
 
     @Test
     void everyFinanceAndAdminEndpointHasATypedSchema() throws Exception {
