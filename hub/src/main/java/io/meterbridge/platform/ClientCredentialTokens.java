@@ -22,10 +22,12 @@ import io.quarkus.oidc.client.runtime.OidcClientConfig;
  */
 public final class ClientCredentialTokens {
 
-    /** quarkus-oidc-client reports a refused grant only as text: "... status: 401, error message: {...}". */
-    private static final Pattern STATUS = Pattern.compile("status: (\\d{3})");
+    private static final Pattern ERROR = Pattern.compile("\"error\"\\s*:\\s*\"([a-z_]{1,40})\"");
 
-    /** Why a token could not be had: {@code status} 0 when the endpoint did not answer or nothing was configured. */
+    /**
+     * Why a token could not be had. {@code status} is 0: quarkus-oidc-client does not pass the HTTP status on; the
+     * OAuth {@link #errorCode()} tells a refusal (invalid_client, invalid_grant...) from a failure worth retrying.
+     */
     public static final class TokenException extends RuntimeException {
         private final int status;
         private final boolean retryable;
@@ -115,21 +117,19 @@ public final class ClientCredentialTokens {
         } catch (TokenException e) {
             throw e;
         } catch (RuntimeException e) {
-            // the endpoint's answer (error code only) or the transport failure; never the request, which holds the secret
-            String text = String.valueOf(e.getMessage());
-            Matcher m = STATUS.matcher(text);
-            int status = m.find() ? Integer.parseInt(m.group(1)) : 0;
-            boolean retryable = status == 0 || status == 429 || status >= 500;
-            String error = errorCode(text);
-            throw new TokenException("the token endpoint " + (status == 0 ? "did not answer ("
-                    + e.getClass().getSimpleName() + ")" : "answered " + status + (error == null ? "" : " " + error)),
-                    status, retryable, error);
+            // quarkus-oidc-client reports a refused grant as an OidcClientException whose message is the endpoint's
+            // answer body, without the HTTP status: the OAuth error code (RFC 6749 5.2) says whether it was refused
+            // for good. Only the code is kept: the request, which holds the secret or the assertion, is never shown.
+            String error = errorCode(String.valueOf(e.getMessage()));
+            boolean retryable = error == null || "server_error".equals(error) || "temporarily_unavailable".equals(error);
+            throw new TokenException("the token endpoint " + (error == null ? "failed ("
+                    + e.getClass().getSimpleName() + ")" : "refused the client: " + error), 0, retryable, error);
         }
     }
 
     /** The OAuth error code ("invalid_client") of a refused grant's text, if it names one. */
     private static String errorCode(String text) {
-        Matcher m = Pattern.compile("\"error\"\\s*:\\s*\"([a-z_]{1,40})\"").matcher(text);
+        Matcher m = ERROR.matcher(text);
         return m.find() ? m.group(1) : null;
     }
 
