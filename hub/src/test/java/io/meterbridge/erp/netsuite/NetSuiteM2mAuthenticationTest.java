@@ -8,8 +8,14 @@ import java.security.PrivateKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import io.meterbridge.erp.ErpCallGate;
 import io.meterbridge.erp.ErpException;
@@ -34,7 +40,7 @@ import static org.hamcrest.Matchers.equalTo;
  * token with a client assertion signed by the demo integration's key and posts with it, one token for many requests;
  * the sandbox refuses what NetSuite refuses: a key that is not the registered certificate's (401 invalid_client), an
  * assertion valid longer than an hour, an expired one, another audience or a missing scope (400 invalid_grant). No
- * key material or assertion reaches an exception or the sandbox's journal.
+ * key material or assertion reaches an exception, the log or the sandbox's journal.
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedEngines.class)
@@ -82,8 +88,35 @@ class NetSuiteM2mAuthenticationTest {
         NetSuiteConnector wrong = new NetSuiteConnector(m2m().withM2m(new NetSuiteSettings.M2m(CERTIFICATE_ID,
                 otherKey, null, "PS256", Duration.ofMinutes(5))), gate);
 
-        ErpException e = catchThrowableOfType(() -> wrong.upsertCustomer(customer(unique("m2m"), "Impostor")),
-                ErpException.class);
+        List<String> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record.getMessage() + " " + Arrays.toString(record.getParameters()) + " " + record.getThrown());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        capture.setLevel(Level.ALL);
+        Logger root = Logger.getLogger("");
+        root.addHandler(capture);
+        ErpException e;
+        try {
+            e = catchThrowableOfType(() -> wrong.upsertCustomer(customer(unique("m2m"), "Impostor")),
+                    ErpException.class);
+        } finally {
+            root.removeHandler(capture);
+        }
+        String demoKeyBody = Files.readString(Path.of(m2m().m2m().privateKeyFile())).lines().skip(1).findFirst()
+                .orElseThrow();
+        assertThat(logged).noneMatch(line -> line.contains(otherKey.lines().skip(1).findFirst().orElseThrow())
+                || line.contains(demoKeyBody) || line.contains("eyJ"));
         assertThat(e.errorCode()).isEqualTo("invalid_client"); // the sandbox answers it with 401 (raw test below)
         assertThat(e.retryable()).isFalse();
         String keyBody = otherKey.lines().skip(1).findFirst().orElseThrow();
