@@ -278,7 +278,7 @@ public class NetSuiteConnector {
         return tokens.bearerToken(settings, false);
     }
 
-    /** NetSuite refused the token (expired or revoked): the next request fetches a new one. */
+    /** NetSuite refused the token (expired or revoked): a new one is fetched now, for the one more attempt. */
     private void forgetToken() {
         tokens.bearerToken(settings, true);
     }
