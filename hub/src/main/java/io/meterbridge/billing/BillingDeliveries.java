@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import javax.sql.DataSource;
@@ -20,13 +19,10 @@ import io.meterbridge.billing.connector.RejectedByVendorException;
 import io.meterbridge.billing.connector.VendorException;
 import io.meterbridge.platform.OutboxMessage;
 import io.meterbridge.platform.RetrySchedule;
-import io.meterbridge.platform.HubConfig;
-import io.meterbridge.platform.EventProducer;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
 /**
@@ -45,21 +41,19 @@ public class BillingDeliveries {
     static final String CLAIMED = "claimedBillingDeliveries";
     static final String ACCEPTED = "deliveryAccepted";
     static final String EXHAUSTED = "deliveryExhausted";
+    /** Exchange variables of route billing-dead-letter: the dead letter's Kafka key and its reason. */
+    static final String DEAD_LETTER_KEY = "deadLetterKey";
+    static final String DEAD_LETTER_REASON = "deadLetterReason";
 
     private final DataSource dataSource;
-    private final EventProducer producer;
     private final ObjectMapper mapper;
-    private final HubConfig.Topics topics;
     private final BillingConfig config;
     private final MeterRegistry registry;
     private final RetrySchedule schedule;
 
-    public BillingDeliveries(DataSource dataSource, EventProducer producer, ObjectMapper mapper, HubConfig hub,
-            BillingConfig config, MeterRegistry registry) {
+    public BillingDeliveries(DataSource dataSource, ObjectMapper mapper, BillingConfig config, MeterRegistry registry) {
         this.dataSource = dataSource;
-        this.producer = producer;
         this.mapper = mapper;
-        this.topics = hub.topics();
         this.config = config;
         this.registry = registry;
         BillingConfig.Retry retry = config.retry();
@@ -261,8 +255,9 @@ public class BillingDeliveries {
 
     /**
      * The dead letter (route billing-dead-letter): attempts are exhausted (or the platform rejected the request). The
-     * delivery is marked FAILED, an exception record is written for the exceptions API, and the delivery goes to the
-     * billing dead-letter topic with its reason.
+     * delivery is marked FAILED and an exception record is written for the exceptions API; the body becomes the dead
+     * letter (the delivery with its reason, JSON) and variable {@value #DEAD_LETTER_KEY} its key (the contract), which
+     * the route's next steps publish to the billing dead-letter topic (Camel Kafka producer).
      */
     public void deadLetter(Exchange exchange) throws Exception {
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -287,10 +282,17 @@ public class BillingDeliveries {
         }
         ObjectNode record = mapper.valueToTree(delivery);
         record.put("reason", reason);
-        producer.send(new ProducerRecord<>(topics.billingDeadLetter(), delivery.contractKey(), mapper.writeValueAsBytes(record)))
-                .get(30, TimeUnit.SECONDS);
+        exchange.getMessage().setBody(mapper.writeValueAsBytes(record));
+        exchange.setVariable(DEAD_LETTER_KEY, delivery.contractKey());
+        exchange.setVariable(DEAD_LETTER_REASON, reason);
+    }
+
+    /** After the dead letter reached its topic (route billing-dead-letter): counted and logged once. */
+    public void deadLettered(Exchange exchange) {
+        DeliveryMessage delivery = current(exchange);
         registry.counter("meterbridge_billing_dead_letters_total", "target", delivery.target()).increment();
-        LOG.errorf("Billing delivery %s to %s dead-lettered: %s", delivery.id(), delivery.target(), reason);
+        LOG.errorf("Billing delivery %s to %s dead-lettered: %s", delivery.id(), delivery.target(),
+                exchange.getVariable(DEAD_LETTER_REASON, String.class));
     }
 
     /**

@@ -1,21 +1,19 @@
 package io.meterbridge.metering;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meterbridge.platform.HubConfig;
-import io.meterbridge.platform.EventProducer;
+import io.meterbridge.platform.KafkaRecords;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Dead letters of the metering route: accepted-topic records it cannot read, and events PostgreSQL refuses. Each
@@ -25,12 +23,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 @ApplicationScoped
 public class UnreadableRecords {
 
-    private final EventProducer producer;
+    private final KafkaRecords producer;
     private final ObjectMapper mapper;
     private final String topic;
     private final MeterRegistry registry;
 
-    public UnreadableRecords(EventProducer producer, ObjectMapper mapper, HubConfig config, MeterRegistry registry) {
+    public UnreadableRecords(KafkaRecords producer, ObjectMapper mapper, HubConfig config, MeterRegistry registry) {
         this.producer = producer;
         this.mapper = mapper;
         this.topic = config.topics().deadLetter();
@@ -69,9 +67,7 @@ public class UnreadableRecords {
     }
 
     private void send(ObjectNode letter, String key, String code) throws Exception {
-        ProducerRecord<String, byte[]> out = new ProducerRecord<>(topic, key, mapper.writeValueAsBytes(letter));
-        out.headers().add("meterbridge-reason", code.getBytes(StandardCharsets.UTF_8));
-        producer.send(out).get(30, TimeUnit.SECONDS);
+        producer.publish(topic, key, mapper.writeValueAsBytes(letter), Map.of("meterbridge-reason", code));
         registry.counter("meterbridge.metering.events", "outcome", code).increment();
     }
 }

@@ -1,20 +1,18 @@
 package io.meterbridge.notifications;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.meterbridge.crm.CommitmentAlert;
-import io.meterbridge.platform.EventProducer;
+import io.meterbridge.platform.KafkaRecords;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
-import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Publishes business notifications to {@code hub.notifications.topic} through the hub's idempotent, acks=all
- * producer, and waits for the acknowledgement. Delivery is at least once: the CloudEvent {@code id} is stable per
+ * Publishes business notifications to {@code hub.notifications.topic} through the Camel Kafka producer
+ * ({@link KafkaRecords}: acks=all, idempotent), and waits for the acknowledgement. Delivery is at least once: the CloudEvent {@code id} is stable per
  * alert, so consumers deduplicate on it.
  */
 @ApplicationScoped
@@ -23,11 +21,11 @@ public class NotificationPublisher {
 
     public static final String COMMITMENT_THRESHOLD_CROSSED = "meterbridge.commitment.threshold-crossed";
 
-    private final EventProducer producer;
+    private final KafkaRecords producer;
     private final NotificationsConfig config;
     private final ObjectMapper mapper;
 
-    public NotificationPublisher(EventProducer producer, NotificationsConfig config, ObjectMapper mapper) {
+    public NotificationPublisher(KafkaRecords producer, NotificationsConfig config, ObjectMapper mapper) {
         this.producer = producer;
         this.config = config;
         this.mapper = mapper;
@@ -55,10 +53,8 @@ public class NotificationPublisher {
         data.put("usageAtDetection", plain(alert.quantityAtDetection()));
         data.put("detectedAt", alert.detectedAt().toString());
         data.put("crmTaskId", alert.crmTaskId());
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(config.topic(), alert.contractKey(),
-                mapper.writeValueAsBytes(event));
-        record.headers().add("ce_type", COMMITMENT_THRESHOLD_CROSSED.getBytes(StandardCharsets.UTF_8));
-        producer.send(record).get(30, TimeUnit.SECONDS);
+        producer.publish(config.topic(), alert.contractKey(), mapper.writeValueAsBytes(event),
+                Map.of("ce_type", COMMITMENT_THRESHOLD_CROSSED));
     }
 
     /** 100000, not 1E+5. */

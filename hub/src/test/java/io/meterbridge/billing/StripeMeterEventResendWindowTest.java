@@ -12,8 +12,13 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
 import io.meterbridge.support.EmbeddedEngines;
 import io.meterbridge.support.SandboxClient;
+import io.meterbridge.support.Topics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -41,6 +46,16 @@ import static org.awaitility.Awaitility.await;
 @QuarkusTest
 @QuarkusTestResource(EmbeddedEngines.class)
 class StripeMeterEventResendWindowTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static JsonNode json(byte[] value) {
+        try {
+            return JSON.readTree(value);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     @Inject
     DataSource dataSource;
@@ -161,5 +176,20 @@ class StripeMeterEventResendWindowTest {
         }
         assertThat(meterEventsSince(mark, tenant)).as("meter events sent after the window").isEmpty();
         assertThat(meterTotal(tenant)).isEqualTo(Map.of("value", 47, "events", 2));
+
+        // the billing dead letter (route billing-dead-letter, Camel Kafka producer): the delivery with its reason, keyed
+        // by contract, and no header of the failed attempt's exchange
+        List<ConsumerRecord<String, byte[]>> letters = await().atMost(Duration.ofSeconds(30)).until(
+                () -> Topics.readAll("meterbridge.billing.dead-letter").stream()
+                        .filter(r -> deliveries.contains(json(r.value()).path("id").asText())).toList(),
+                found -> found.size() == deliveries.size());
+        for (ConsumerRecord<String, byte[]> letter : letters) {
+            assertThat(letter.key()).isEqualTo(contractKey(tenant));
+            assertThat(letter.headers().toArray()).isEmpty();
+            JsonNode body = json(letter.value());
+            assertThat(body.path("kind").asText()).isEqualTo("STRIPE_METER_EVENTS");
+            assertThat(body.path("contractKey").asText()).isEqualTo(contractKey(tenant));
+            assertThat(body.path("reason").asText()).contains("first sent 25 h ago");
+        }
     }
 }

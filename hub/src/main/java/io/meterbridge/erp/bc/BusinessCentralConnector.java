@@ -62,16 +62,15 @@ public class BusinessCentralConnector {
     private final SlidingWindow window;
     private final ReentrantLock[] documentLocks = new ReentrantLock[64];
     private final Map<String, ReentrantLock> journalLocks = new ConcurrentHashMap<>();
-    private final Object tokenLock = new Object();
-    private volatile String accessToken;
-    private volatile long tokenExpiresAtMillis;
+    private final BcTokens tokens;
 
     /** An answer of BC. */
     record Reply(int status, JsonNode body) {
     }
 
-    public BusinessCentralConnector(BcConfig config, ErpCallGate gate, ObjectMapper mapper) {
+    public BusinessCentralConnector(BcConfig config, ErpCallGate gate, ObjectMapper mapper, BcTokens tokens) {
         this.config = config;
+        this.tokens = tokens;
         this.gate = gate;
         this.mapper = mapper;
         this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).version(HttpClient.Version.HTTP_1_1)
@@ -433,47 +432,9 @@ public class BusinessCentralConnector {
         return URI.create(url).getRawPath();
     }
 
-    /** A valid access token (client credentials), fetched again shortly before it expires or when BC refused it. */
+    /** A valid access token (client credentials, {@link BcTokens}); {@code renew} when BC refused the current one. */
     private String token(boolean renew) {
-        if (!renew && accessToken != null && System.currentTimeMillis() < tokenExpiresAtMillis) {
-            return accessToken;
-        }
-        synchronized (tokenLock) {
-            if (!renew && accessToken != null && System.currentTimeMillis() < tokenExpiresAtMillis) {
-                return accessToken;
-            }
-            String form = "grant_type=client_credentials&client_id=" + enc(required(config.clientId(), "client-id"))
-                    + "&client_secret=" + enc(required(config.clientSecret(), "client-secret"))
-                    + "&scope=" + enc(config.scope());
-            HttpRequest request = HttpRequest.newBuilder(URI.create(required(config.tokenUrl(), "token-url")))
-                    .timeout(config.timeout()).header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-            HttpResponse<String> response;
-            try {
-                response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                throw new ErpException("the OAuth token endpoint did not answer: " + e.getClass().getSimpleName(), true,
-                        0, null, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ErpException("interrupted while fetching a token", true, 0, null, e);
-            }
-            JsonNode json = parse(response.body());
-            if (response.statusCode() != 200 || !json.hasNonNull("access_token")) {
-                // the error code only: the body could echo what was sent
-                throw new ErpException("the OAuth token endpoint refused the client credentials of client "
-                        + config.clientId().orElse("?") + " (" + response.statusCode() + " "
-                        + json.path("error").asText() + ")", response.statusCode() >= 500, response.statusCode(), null);
-            }
-            accessToken = json.get("access_token").asText();
-            long lifetime = json.path("expires_in").asLong(3599);
-            tokenExpiresAtMillis = System.currentTimeMillis() + Math.max(10, lifetime - 120) * 1000;
-            return accessToken;
-        }
-    }
-
-    private static String enc(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+        return tokens.bearerToken(renew);
     }
 
     /** The answer's Retry-After (platform's one parser: seconds or an HTTP date), or null. */

@@ -24,7 +24,11 @@ public interface NetSuiteConfig {
     @WithDefault("unset")
     String accountId();
 
-    /** {@code tba} (OAuth 1.0a token-based authentication, HMAC-SHA256) or {@code oauth2} (client credentials). */
+    /**
+     * {@code tba} (OAuth 1.0a token-based authentication, HMAC-SHA256), {@code oauth2} (client credentials with the
+     * client secret) or {@code m2m} (OAuth 2.0 machine-to-machine: client credentials, the client authenticated by a
+     * JWT signed with the integration's private key).
+     */
     @WithDefault("tba")
     String auth();
 
@@ -49,7 +53,24 @@ public interface NetSuiteConfig {
     /** OAuth 2.0: client secret. SECRET. */
     Optional<String> clientSecret();
 
-    /** OAuth 2.0: scope asked for. */
+    /** M2M: the certificate id NetSuite shows for the certificate uploaded to the integration (the JWT's kid). */
+    Optional<String> certificateId();
+
+    /** M2M: the private key of that certificate, a PEM file (PKCS#8). SECRET: mount it from a secret store in prod. */
+    Optional<String> privateKeyFile();
+
+    /** M2M: the same key inline (PEM text) instead of a file. SECRET. */
+    Optional<String> privateKey();
+
+    /** M2M: JWT signature algorithm (NetSuite: PS256, PS384, PS512 with an RSA key; ES256, ES384, ES512 with EC). */
+    @WithDefault("PS256")
+    String signatureAlgorithm();
+
+    /** M2M: lifetime of one client assertion (NetSuite refuses more than one hour). */
+    @WithDefault("PT5M")
+    Duration assertionLifetime();
+
+    /** OAuth 2.0 and M2M: scope asked for. */
     @WithDefault("rest_webservices")
     String scope();
 

@@ -2,14 +2,12 @@ package io.meterbridge.erp.netsuite;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -24,6 +22,7 @@ import io.meterbridge.erp.ErpCallGate;
 import io.meterbridge.erp.ErpException;
 import io.meterbridge.platform.RetryAfter;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.spi.CDI;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 
@@ -53,18 +52,23 @@ public class NetSuiteConnector {
     private final ErpCallGate gate;
     private final HttpClient http;
     private final TbaSigner signer;
-    private String accessToken;
-    private long accessTokenExpiresMillis;
+    private final NetSuiteTokens tokens;
 
     @Inject
-    public NetSuiteConnector(NetSuiteConfig config, ErpCallGate gate) {
-        this(NetSuiteSettings.from(config), gate);
+    public NetSuiteConnector(NetSuiteConfig config, ErpCallGate gate, NetSuiteTokens tokens) {
+        this(NetSuiteSettings.from(config), gate, tokens);
     }
 
     /** A connector for given settings (a second account, tests); shares the gate, so the pool is per account. */
     public NetSuiteConnector(NetSuiteSettings settings, ErpCallGate gate) {
+        this(settings, gate, CDI.current().select(NetSuiteTokens.class).get());
+    }
+
+    /** As above, with the token source given (OAuth 2.0 and M2M tokens per account settings). */
+    public NetSuiteConnector(NetSuiteSettings settings, ErpCallGate gate, NetSuiteTokens tokens) {
         this.settings = settings;
         this.gate = gate;
+        this.tokens = tokens;
         this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).version(HttpClient.Version.HTTP_1_1)
                 .build();
         this.signer = settings.auth() == NetSuiteSettings.Auth.TBA ? new TbaSigner(settings.accountId(),
@@ -226,7 +230,7 @@ public class NetSuiteConnector {
                     + (detail.isEmpty() ? "" : ": " + detail);
             boolean throttled = status == 429 || "CONCURRENCY_LIMIT_EXCEEDED".equals(code)
                     || detail.contains("Request limit exceeded");
-            if (status == 401 && settings.auth() == NetSuiteSettings.Auth.OAUTH2 && attempt == 0) {
+            if (status == 401 && settings.auth() != NetSuiteSettings.Auth.TBA && attempt == 0) {
                 forgetToken(); // expired or revoked token: fetch a new one and try once more
                 last = new ErpException(message, false, status, code, Duration.ZERO, null);
                 continue;
@@ -268,35 +272,15 @@ public class NetSuiteConnector {
         return Optional.ofNullable(RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null)));
     }
 
-    // ---- OAuth 2.0 client credentials
+    // ---- OAuth 2.0 client credentials and M2M (NetSuiteTokens, quarkus-oidc-client)
 
-    private synchronized String token() throws IOException, InterruptedException {
-        if (accessToken != null && System.currentTimeMillis() < accessTokenExpiresMillis) {
-            return accessToken;
-        }
-        String basic = Base64.getEncoder().encodeToString((nonNull(settings.clientId()) + ":"
-                + nonNull(settings.clientSecret())).getBytes(StandardCharsets.UTF_8));
-        String form = "grant_type=client_credentials&scope=" + URLEncoder.encode(settings.scope(), StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(settings.tokenUrl())).timeout(settings.timeout())
-                .header("Authorization", "Basic " + basic)
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build();
-        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        JsonNode answer = read(response.body());
-        if (response.statusCode() != 200 || !answer.hasNonNull("access_token")) {
-            boolean retryable = response.statusCode() >= 500 || response.statusCode() == 429;
-            throw new ErpException("NetSuite token endpoint answered " + response.statusCode() + " "
-                    + answer.path("error").asText(""), retryable, response.statusCode(), answer.path("error").asText(null),
-                    null, null);
-        }
-        accessToken = answer.get("access_token").asText();
-        long lifetime = answer.path("expires_in").asLong(3600);
-        accessTokenExpiresMillis = System.currentTimeMillis() + Math.max(0, lifetime - 60) * 1000;
-        return accessToken;
+    private String token() {
+        return tokens.bearerToken(settings, false);
     }
 
-    private synchronized void forgetToken() {
-        accessToken = null;
+    /** NetSuite refused the token (expired or revoked): a new one is fetched now, for the one more attempt. */
+    private void forgetToken() {
+        tokens.bearerToken(settings, true);
     }
 
     // ---- JSON

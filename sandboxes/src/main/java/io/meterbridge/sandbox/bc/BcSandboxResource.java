@@ -158,6 +158,17 @@ public class BcSandboxResource extends SandboxResource {
     }
 
     /**
+     * Revokes every access token issued so far (as an expiry or an admin's revocation in Entra ID would): the next
+     * request with one of them is a 401, and a client must fetch a new token.
+     */
+    @DELETE
+    @Path("_sandbox/tokens")
+    public Response revokeTokens() {
+        sandbox.tokens().revokeAll();
+        return Response.noContent().build();
+    }
+
+    /**
      * What the sandbox holds, for walkthroughs and tests: {@code type} = customers, salesInvoices (status, number,
      * lines, totals), salesCreditMemos, journals (with their unposted lines) or generalLedgerEntries.
      */

@@ -47,6 +47,8 @@ public class NetSuiteSandbox {
     private final OpenApiInteractionValidator recordSpec;
     private final OpenApiInteractionValidator paymentContract;
     private final Map<String, Long> tokens = new ConcurrentHashMap<>();
+    private final M2mAssertions m2m;
+    private final AtomicLong tokensIssued = new AtomicLong();
     private final Map<String, String> jobs = new ConcurrentHashMap<>();
     private final AtomicLong jobIds = new AtomicLong(1000);
 
@@ -60,12 +62,15 @@ public class NetSuiteSandbox {
         this.dialect = new NetSuiteDialect(config, this::validToken, ROOT);
         this.pipeline = new SandboxPipeline(dialect, sandboxConfig);
         this.concurrencyLimit = config.concurrencyLimit();
+        this.m2m = new M2mAssertions(config.clientId(), config.m2mCertificateId(), config.m2mCertificate(),
+                config.timestampTolerance());
         this.recordSpec = validator(SPEC);
         this.paymentContract = validator(PAYMENT_CONTRACT);
         pipeline.stats().gauge("maxConcurrency", maxConcurrency::get);
         pipeline.stats().gauge("inFlight", inFlight::get);
         pipeline.stats().gauge("concurrencyLimit", () -> concurrencyLimit);
         pipeline.stats().gauge("concurrencyRejected", concurrencyRejected::get);
+        pipeline.stats().gauge("tokensIssued", tokensIssued::get);
     }
 
     private static OpenApiInteractionValidator validator(String resource) {
@@ -145,13 +150,24 @@ public class NetSuiteSandbox {
         if (!config.clientId().equals(clientId) || !config.clientSecret().equals(clientSecret)) {
             return Optional.empty();
         }
+        return Optional.of(mintToken());
+    }
+
+    /** Machine-to-machine grant: the assertion checked as NetSuite does ({@link M2mAssertions}). */
+    M2mAssertions.Outcome verifyAssertion(String assertion, String tokenUrl) {
+        return m2m.verify(assertion, tokenUrl, System.currentTimeMillis() / 1000);
+    }
+
+    /** A new access token (after the client was authenticated). */
+    String mintToken() {
+        tokensIssued.incrementAndGet();
         byte[] bytes = new byte[32];
         RANDOM.nextBytes(bytes);
         String token = "nsat_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         long now = System.currentTimeMillis();
         tokens.values().removeIf(expiry -> expiry < now);
         tokens.put(token, now + config.accessTokenLifetime().toMillis());
-        return Optional.of(token);
+        return token;
     }
 
     private boolean validToken(String token) {

@@ -42,6 +42,20 @@ public interface NetSuiteSandboxConfig {
     @WithDefault("meterbridge-sandbox-client-secret")
     String clientSecret();
 
+    /**
+     * OAuth 2.0 machine-to-machine: the certificate id NetSuite gave the certificate uploaded for the integration
+     * (client id above); a client assertion's {@code kid} must name it.
+     */
+    @WithDefault("meterbridge-demo-m2m-certificate")
+    String m2mCertificateId();
+
+    /**
+     * That certificate (X.509 PEM), a classpath resource or a file. The default is the demo certificate whose private
+     * key is devrun/demo/netsuite/m2m-demo-private-key.pem (sandbox and default run only).
+     */
+    @WithDefault("sandbox/netsuite/m2m-demo-certificate.pem")
+    String m2mCertificate();
+
     /** Lifetime of an issued OAuth 2.0 access token (NetSuite's are valid 60 minutes). */
     @WithDefault("PT60M")
     Duration accessTokenLifetime();

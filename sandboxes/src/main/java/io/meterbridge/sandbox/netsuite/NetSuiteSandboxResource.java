@@ -163,8 +163,10 @@ public class NetSuiteSandboxResource extends SandboxResource {
     // ---- OAuth 2.0 client credentials
 
     /**
-     * Token endpoint (client credentials, client authenticated with HTTP basic or client_id/client_secret form fields).
-     * Real NetSuite's machine-to-machine flow authenticates the client with a certificate-signed JWT instead.
+     * Token endpoint (client credentials). The client is authenticated with HTTP basic or client_id/client_secret form
+     * fields, or, in NetSuite's machine-to-machine flow, with a certificate-signed JWT ({@code client_assertion_type}
+     * jwt-bearer and {@code client_assertion}, checked by {@link M2mAssertions}; a refused assertion answers
+     * invalid_request, invalid_client or invalid_grant). Never journaled (the body holds the secret or the assertion).
      */
     @POST
     @Path("services/rest/auth/oauth2/v1/token")
@@ -183,6 +185,19 @@ public class NetSuiteSandboxResource extends SandboxResource {
         if (!"client_credentials".equals(form.get("grant_type"))) {
             return Response.status(400).type(MediaType.APPLICATION_JSON)
                     .entity(Map.of("error", "unsupported_grant_type")).build();
+        }
+        if (form.containsKey("client_assertion_type") || form.containsKey("client_assertion")) {
+            if (!M2mAssertions.ASSERTION_TYPE.equals(form.get("client_assertion_type"))) {
+                return tokenError(400, "invalid_request", "client_assertion_type must be " + M2mAssertions.ASSERTION_TYPE);
+            }
+            String tokenUrl = uri.getBaseUriBuilder().path(NetSuiteSandbox.ROOT)
+                    .path("services/rest/auth/oauth2/v1/token").build().toString();
+            M2mAssertions.Outcome outcome = sandbox.verifyAssertion(form.get("client_assertion"), tokenUrl);
+            if (outcome.refusal() != null) {
+                return tokenError(outcome.refusal().status(), outcome.refusal().error(),
+                        outcome.refusal().description());
+            }
+            return tokenAnswer(sandbox.mintToken());
         }
         String clientId = form.get("client_id");
         String clientSecret = form.get("client_secret");
@@ -203,9 +218,18 @@ public class NetSuiteSandboxResource extends SandboxResource {
             return Response.status(401).type(MediaType.APPLICATION_JSON).entity(Map.of("error", "invalid_client"))
                     .build();
         }
-        ObjectNode answer = JsonNodeFactory.instance.objectNode().put("access_token", token.get())
+        return tokenAnswer(token.get());
+    }
+
+    private Response tokenAnswer(String token) {
+        ObjectNode answer = JsonNodeFactory.instance.objectNode().put("access_token", token)
                 .put("token_type", "Bearer").put("expires_in", sandbox.config().accessTokenLifetime().toSeconds());
         return Response.ok(answer, MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store").build();
+    }
+
+    private static Response tokenError(int status, String error, String description) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", error, "error_description", description)).build();
     }
 
     // ---- control API (besides requests, faults and stats from SandboxResource)
