@@ -1,0 +1,73 @@
+package io.meterbridge.billing;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meterbridge.rating.PriceBookStore;
+import io.meterbridge.rating.PriceBooks;
+import io.meterbridge.rating.PriceVersion;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * A price version that priced a closed period is never corrected in place: at start-up (where price books are
+ * loaded), each version's definition as recorded on the closed periods' rated charges is compared with the one the
+ * price books now hold, and a difference refuses the start, naming the version and the closed period. Billed amounts
+ * then never silently diverge from the price books; a new price is a new version, referenced by a new contract version.
+ */
+@ApplicationScoped
+public class BilledPriceVersions {
+
+    private final DataSource dataSource;
+    private final PriceBookStore prices;
+    private final ObjectMapper mapper;
+
+    public BilledPriceVersions(DataSource dataSource, PriceBookStore prices, ObjectMapper mapper) {
+        this.dataSource = dataSource;
+        this.prices = prices;
+        this.mapper = mapper;
+    }
+
+    void onStart(@Observes @Priority(4) StartupEvent startup) throws SQLException {
+        verify(prices.books());
+    }
+
+    /** Throws when a price version billed in a closed period differs in {@code books} from what it billed with. */
+    public void verify(PriceBooks books) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement("""
+                SELECT DISTINCT ON (r.price_version, r.price_definition) r.price_version, r.price_definition::text,
+                       p.id, p.contract_key, p.period_start, p.period_end
+                FROM rated_charge r JOIN period_close p ON p.id = r.close_id
+                WHERE r.price_version NOT LIKE 'contract:%'
+                ORDER BY r.price_version, r.price_definition, p.period_start, p.id""");
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                String id = rows.getString(1);
+                PriceVersion now = books.version(id).orElse(null);
+                // A version no longer in the books prices nothing new: what it billed stays as recorded.
+                if (now != null && !tree(rows.getString(2)).equals(tree(mapper.writeValueAsString(now)))) {
+                    throw new IllegalStateException("price version '" + id + "' differs from the definition it billed "
+                            + "in the closed period [" + rows.getTimestamp(5).toInstant() + ", "
+                            + rows.getTimestamp(6).toInstant() + ") of contract " + rows.getString(4) + " (close "
+                            + rows.getLong(3) + "): a billed price version is never corrected; restore it and add a new "
+                            + "version with its own id, referenced by a new contract version");
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private JsonNode tree(String json) throws JsonProcessingException {
+        return mapper.readTree(json);
+    }
+}
