@@ -123,18 +123,22 @@ public class PeriodCloseService {
 
     /**
      * The periods due at {@code now}, oldest first: ended, past the grace period of the version in force at their end,
-     * and overlapping the validity; after {@code lastClosedEnd} when the contract has closed periods, else the latest.
+     * and overlapping the validity. After {@code lastClosedEnd} when the contract has closed periods; otherwise only
+     * the period before the one {@code now} is in.
      */
     static List<BillingPeriod> duePeriods(ContractSchedule schedule, Instant lastClosedEnd, Instant now) {
         List<BillingPeriod> due = new ArrayList<>();
-        BillingPeriod period = lastClosedEnd == null ? schedule.first() : schedule.periodAt(lastClosedEnd);
+        BillingPeriod period = lastClosedEnd == null ? schedule.previous(now) : schedule.periodAt(lastClosedEnd);
         while (!period.end().plus(schedule.versionAt(period.end().minusNanos(1)).gracePeriod()).isAfter(now)) {
             if (!schedule.parts(period).isEmpty()) {
                 due.add(period);
             }
+            if (lastClosedEnd == null) {
+                break;
+            }
             period = schedule.next(period);
         }
-        return lastClosedEnd == null && !due.isEmpty() ? List.of(due.get(due.size() - 1)) : due;
+        return due;
     }
 
     private Instant lastClosedEnd(String contractKey) throws SQLException {
