@@ -105,7 +105,7 @@ public final class RatingEngine {
             BigDecimal trueUp = rule.round(minimum.subtract(usage));
             lines.add(new ChargeLine(LineType.TRUE_UP, "true-up of " + usage.toPlainString() + " to the minimum charge of "
                     + minimum.toPlainString() + " " + price.currency() + (share.whole() ? ""
-                            : " (" + price.minimumCharge().toPlainString() + " x " + share.describe() + ")"),
+                            : " (" + rule.round(price.minimumCharge()).toPlainString() + " x " + share.describe() + ")"),
                     null, trueUp));
             charged = charged.add(trueUp);
         }
