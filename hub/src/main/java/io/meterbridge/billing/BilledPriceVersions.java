@@ -54,12 +54,14 @@ public class BilledPriceVersions {
                 String id = rows.getString(1);
                 PriceVersion now = books.version(id).orElse(null);
                 // A version no longer in the books prices nothing new: what it billed stays as recorded.
-                if (now != null && !tree(rows.getString(2)).equals(tree(mapper.writeValueAsString(now)))) {
+                String nowJson = now == null ? null : mapper.writeValueAsString(now);
+                if (now != null && !canonical(mapper.readTree(rows.getString(2))).equals(canonical(mapper.readTree(nowJson)))) {
                     throw new IllegalStateException("price version '" + id + "' differs from the definition it billed "
                             + "in the closed period [" + rows.getTimestamp(5).toInstant() + ", "
                             + rows.getTimestamp(6).toInstant() + ") of contract " + rows.getString(4) + " (close "
                             + rows.getLong(3) + "): a billed price version is never corrected; restore it and add a new "
-                            + "version with its own id, referenced by a new contract version");
+                            + "version with its own id, referenced by a new contract version (billed: " + rows.getString(2)
+                            + "; now: " + nowJson + ")");
                 }
             }
         } catch (JsonProcessingException e) {
@@ -67,7 +69,25 @@ public class BilledPriceVersions {
         }
     }
 
-    private JsonNode tree(String json) throws JsonProcessingException {
-        return mapper.readTree(json);
+    /**
+     * The definition as plain values, numbers as BigDecimal without trailing zeros: jsonb and Jackson may write the same
+     * number with another scale or notation (0.0010, 0.001, 1E-3), which is not a change of price.
+     */
+    static Object canonical(JsonNode node) {
+        if (node.isObject()) {
+            java.util.Map<String, Object> map = new java.util.TreeMap<>();
+            node.fields().forEachRemaining(e -> map.put(e.getKey(), canonical(e.getValue())));
+            return map;
+        }
+        if (node.isArray()) {
+            java.util.List<Object> list = new java.util.ArrayList<>();
+            node.forEach(n -> list.add(canonical(n)));
+            return list;
+        }
+        if (node.isNumber()) {
+            java.math.BigDecimal value = node.decimalValue();
+            return value.signum() == 0 ? java.math.BigDecimal.ZERO : value.stripTrailingZeros();
+        }
+        return node.isNull() ? null : node.asText();
     }
 }
