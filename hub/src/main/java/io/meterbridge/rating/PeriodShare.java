@@ -9,10 +9,10 @@ import java.math.RoundingMode;
  * of a period (minimumCharge, includedQuantity, minimumCommitment) are prorated by it; usage never is.
  * <ul>
  * <li>an amount: {@code amount x covered / period}, rounded once with the currency's rule (USD HALF_UP to cents);</li>
- * <li>included units: {@code included x covered / period}, rounded down to whole units (a share of a unit is not
- * free).</li>
+ * <li>included units (summed over the contract versions of a part, billing.PeriodCloseService): rounded down to whole
+ * units (a share of a unit is not free).</li>
  * </ul>
- * A whole share leaves amounts and units exactly as written (no rounding of a fractional included quantity).
+ * A whole share leaves an amount exactly as written.
  */
 public record PeriodShare(long coveredSeconds, long periodSeconds) {
 
@@ -40,11 +40,6 @@ public record PeriodShare(long coveredSeconds, long periodSeconds) {
     /** A prorated amount, rounded with the currency's rule. */
     public BigDecimal amount(BigDecimal amount, CurrencyRule rule) {
         return whole() ? amount : rule.round(of(amount));
-    }
-
-    /** Prorated included units, rounded down to whole units. */
-    public BigDecimal units(BigDecimal included) {
-        return whole() ? included : of(included).setScale(0, RoundingMode.DOWN);
     }
 
     /** "1296000/2592000 s of the period", as descriptions show the proration. */
