@@ -25,6 +25,8 @@ import javax.sql.DataSource;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.meterbridge.masterdata.BillingPeriod;
+import io.meterbridge.masterdata.ContractSchedule;
+import io.meterbridge.masterdata.ContractSchedule.Part;
 import io.meterbridge.masterdata.MasterData;
 import io.meterbridge.masterdata.MasterData.Aggregation;
 import io.meterbridge.masterdata.MasterData.BillingMode;
@@ -34,6 +36,7 @@ import io.meterbridge.masterdata.MasterDataStore;
 import io.meterbridge.metering.TenantFold;
 import io.meterbridge.metering.UsageQuery;
 import io.meterbridge.rating.CurrencyRule;
+import io.meterbridge.rating.PeriodShare;
 import io.meterbridge.rating.PriceBookStore;
 import io.meterbridge.rating.PriceVersion;
 import io.meterbridge.rating.RatingEngine;
@@ -90,54 +93,116 @@ public class PeriodCloseService {
     }
 
     /**
-     * The scheduled close: for every contract, the latest period whose end plus grace period (for Stripe meters, at
-     * most half the finalization grace: {@link PlatformTiming}) has passed. A contract
-     * that fails (a missing price version, say) is counted and logged, and tried again at the next tick; the others
-     * still close.
+     * The scheduled close: for every contract, the periods whose end plus grace period (for Stripe meters, at most half the
+     * finalization grace: {@link PlatformTiming}) has passed and that overlap the
+     * contract's validity (an ended contract closes no more periods). A contract with closed periods closes the ones
+     * after its last close in order (a tick missed while the hub was down catches up); one never closed starts with
+     * the latest due period (history is closed on demand). A contract that fails (a missing price version, say) is
+     * counted and logged, and tried again at the next tick; the others still close.
      */
     public List<Closed> closeDue() {
         Instant now = Instant.now();
-        MasterData data = masterData.current();
         List<Closed> result = new ArrayList<>();
-        for (Map.Entry<String, List<Contract>> entry : versionsByKey(data).entrySet()) {
-            Contract latest = entry.getValue().get(entry.getValue().size() - 1);
-            BillingPeriod current = latest.periodOf(now);
-            BillingPeriod previous = latest.periodOf(current.start().minusNanos(1));
-            Instant firstStart = entry.getValue().get(0).validFrom();
-            // Stripe meters: inside the invoice's finalization grace, whatever the contract's grace period says
-            if (previous.end().plus(PlatformTiming.closeDelay(latest)).isAfter(now) || !previous.end().isAfter(firstStart)) {
-                continue;
-            }
+        for (String contractKey : versionsByKey(masterData.current()).keySet()) {
             try {
-                if (find(entry.getKey(), previous.start()).isEmpty()) {
-                    result.add(close(entry.getKey(), previous.start(), "scheduler"));
-                }
+                result.addAll(closeDue(contractKey, now));
             } catch (MeteringBehindException e) {
                 // Logged and counted by MeteringCatchUp; the other contracts would wait for the same lag: next tick.
                 break;
-            } catch (Exception e) {
-                failures.increment();
-                LOG.errorf("Period close of contract %s for the period from %s failed, retried at the next tick: %s",
-                        entry.getKey(), previous.start(), e.getMessage());
             }
         }
         return result;
     }
 
+    /** What the scheduler closes of one contract at {@code now} (see {@link #closeDue()}). */
+    public List<Closed> closeDue(String contractKey, Instant now) {
+        List<Closed> result = new ArrayList<>();
+        List<Contract> versions = versionsByKey(masterData.current()).get(contractKey);
+        if (versions == null) {
+            return result;
+        }
+        ContractSchedule schedule = new ContractSchedule(versions);
+        try {
+            for (BillingPeriod period : duePeriods(schedule, lastClosedEnd(contractKey), now)) {
+                if (find(contractKey, period.start()).isEmpty()) {
+                    result.add(close(contractKey, period.start(), "scheduler"));
+                }
+            }
+        } catch (MeteringBehindException e) {
+            throw e;
+        } catch (Exception e) {
+            failures.increment();
+            LOG.errorf("Period close of contract %s failed, retried at the next tick: %s", contractKey, e.getMessage());
+        }
+        return result;
+    }
+
     /**
-     * Closes the period of {@code contractKey} that contains {@code at}. The period must have ended; the grace period
-     * is only waited for by the scheduler, an explicit close means the operator accepts that later events are late.
+     * The periods due at {@code now}, oldest first: ended, past the grace period of the version in force at their end,
+     * and overlapping the validity. After {@code lastClosedEnd} when the contract has closed periods; otherwise only
+     * the period before the one {@code now} is in.
+     */
+    static List<BillingPeriod> duePeriods(ContractSchedule schedule, Instant lastClosedEnd, Instant now) {
+        List<BillingPeriod> due = new ArrayList<>();
+        BillingPeriod period = lastClosedEnd == null ? schedule.previous(now) : schedule.periodAt(lastClosedEnd);
+        // Stripe meters: inside the invoice's finalization grace, whatever the contract's grace period says
+        while (!period.end().plus(PlatformTiming.closeDelay(schedule.versionAt(period.end().minusNanos(1)))).isAfter(now)) {
+            if (!schedule.parts(period).isEmpty()) {
+                due.add(period);
+            }
+            if (lastClosedEnd == null) {
+                break;
+            }
+            period = schedule.next(period);
+        }
+        return due;
+    }
+
+    private Instant lastClosedEnd(String contractKey) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
+                "SELECT max(period_end) FROM period_close WHERE contract_key = ?")) {
+            select.setString(1, contractKey);
+            try (ResultSet rows = select.executeQuery()) {
+                rows.next();
+                Timestamp end = rows.getTimestamp(1);
+                return end == null ? null : end.toInstant();
+            }
+        }
+    }
+
+    /**
+     * Closes the period of {@code contractKey} that contains {@code at}. The period must have ended and overlap the
+     * contract's validity; each version in force over a part of it rates that part (see {@link #rateAndWrite}). The
+     * grace period is only waited for by the scheduler, an explicit close means the operator accepts that later events
+     * are late.
      */
     public Closed close(String contractKey, Instant at, String closedBy) throws SQLException {
         List<Contract> versions = versionsByKey(masterData.current()).get(contractKey);
         if (versions == null) {
             throw new IllegalArgumentException("contractKey: no contract '" + contractKey + "'");
         }
-        Contract contract = versionCovering(versions, at);
-        BillingPeriod period = contract.periodOf(at);
+        ContractSchedule schedule = new ContractSchedule(versions);
+        BillingPeriod period = schedule.periodAt(at);
+        List<Part> parts = schedule.parts(period);
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("period: [" + period.start() + ", " + period.end() + ") of contract "
+                    + contractKey + " does not overlap the contract's validity " + schedule.validity()
+                    + "; there is nothing to close");
+        }
         if (period.end().isAfter(Instant.now())) {
             throw new IllegalArgumentException("period: [" + period.start() + ", " + period.end() + ") of contract "
                     + contractKey + " has not ended; it can be closed from " + period.end());
+        }
+        // The version in force at the end of the period's coverage bills it (system, account, mode, credits).
+        Contract contract = parts.get(parts.size() - 1).version();
+        for (Part part : parts) {
+            Contract v = part.version();
+            if (!v.billingKey().equals(contract.billingKey()) || v.billingMode() != contract.billingMode()) {
+                throw new IllegalArgumentException("period: [" + period.start() + ", " + period.end() + ") of contract "
+                        + contractKey + " has versions billed to " + v.billingKey() + " (" + v.billingMode() + ") and "
+                        + contract.billingKey() + " (" + contract.billingMode() + "); a change of billing account or"
+                        + " mode must take effect at a period boundary");
+            }
         }
         Optional<Closed> done = find(contractKey, period.start());
         if (done.isPresent()) {
@@ -156,7 +221,7 @@ public class PeriodCloseService {
                     return find(contractKey, period.start()).orElseThrow();
                 }
                 recordMark(connection, closeId.get(), mark);
-                Closed result = rateAndWrite(connection, closeId.get(), contract, period, contractIds, closedBy);
+                Closed result = rateAndWrite(connection, closeId.get(), contract, period, parts, contractIds, closedBy);
                 connection.commit();
                 closed.increment();
                 LOG.infof("Closed period [%s, %s) of contract %s (%s, %s): total %s %s, deliveries %s", period.start(),
@@ -176,9 +241,7 @@ public class PeriodCloseService {
         if (versions == null) {
             throw new IllegalArgumentException("contractKey: no contract '" + contractKey + "'");
         }
-        Contract contract = versionCovering(versions, now);
-        BillingPeriod current = contract.periodOf(now);
-        return contract.periodOf(current.start().minusNanos(1)).start();
+        return new ContractSchedule(versions).previous(now).start();
     }
 
     public Optional<Closed> find(String contractKey, Instant periodStart) throws SQLException {
@@ -204,7 +267,7 @@ public class PeriodCloseService {
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO period_close (contract_key, period_start, period_end, contract_id, billing_system,
                   billing_mode, closed_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id""")) {
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (contract_key, period_start) DO NOTHING RETURNING id""")) {
             insert.setString(1, contract.key());
             insert.setTimestamp(2, Timestamp.from(period.start()));
             insert.setTimestamp(3, Timestamp.from(period.end()));
@@ -215,6 +278,13 @@ public class PeriodCloseService {
             try (ResultSet rows = insert.executeQuery()) {
                 return rows.next() ? Optional.of(rows.getLong(1)) : Optional.empty();
             }
+        } catch (SQLException e) {
+            if ("23P01".equals(e.getSQLState())) {
+                // period_close_no_overlap (V60): the periods of one contract never overlap.
+                throw new IllegalArgumentException("period: [" + period.start() + ", " + period.end() + ") of contract "
+                        + contract.key() + " overlaps a period already closed: " + e.getMessage(), e);
+            }
+            throw e;
         }
     }
 
@@ -242,17 +312,105 @@ public class PeriodCloseService {
         }
     }
 
+    /**
+     * A run of consecutive parts of a period in which one metric is priced by one price version: its usage is counted
+     * over the run, its tier positions continue across the contract versions of the run (a new price version starts
+     * its own tiers), its flat amounts are prorated by the run's share of the period.
+     */
+    record Segment(ContractMetric term, Instant start, Instant end, List<Part> parts) {
+
+        long seconds() {
+            return java.time.Duration.between(start, end).toSeconds();
+        }
+    }
+
+    static List<Segment> segments(String metric, List<Part> parts) {
+        List<Segment> segments = new ArrayList<>();
+        for (Part part : parts) {
+            ContractMetric term = part.version().metrics().get(metric);
+            if (term == null) {
+                continue;
+            }
+            Segment last = segments.isEmpty() ? null : segments.get(segments.size() - 1);
+            if (last != null && last.end().equals(part.start())
+                    && last.term().priceVersionRef().equals(term.priceVersionRef())) {
+                List<Part> joined = new ArrayList<>(last.parts());
+                joined.add(part);
+                segments.set(segments.size() - 1, new Segment(term, last.start(), part.end(), List.copyOf(joined)));
+            } else {
+                segments.add(new Segment(term, part.start(), part.end(), List.of(part)));
+            }
+        }
+        return segments;
+    }
+
+    /**
+     * The included units of a segment: each contract version's includedQuantity prorated by the seconds it is in force
+     * over the period's, summed, rounded down to whole units; exactly as written when one quantity covers the whole
+     * period. Null when no version includes any.
+     */
+    static BigDecimal includedUnits(String metric, Segment segment, long periodSeconds) {
+        List<BigDecimal> included = segment.parts().stream()
+                .map(p -> p.version().metrics().get(metric).includedQuantity()).toList();
+        if (included.stream().allMatch(java.util.Objects::isNull)) {
+            return null;
+        }
+        if (segment.seconds() == periodSeconds && included.stream().distinct().count() == 1) {
+            return included.get(0);
+        }
+        BigDecimal unitSeconds = BigDecimal.ZERO;
+        for (int i = 0; i < included.size(); i++) {
+            BigDecimal quantity = included.get(i) == null ? BigDecimal.ZERO : included.get(i);
+            unitSeconds = unitSeconds.add(quantity.multiply(BigDecimal.valueOf(segment.parts().get(i).seconds())));
+        }
+        return unitSeconds.divide(BigDecimal.valueOf(periodSeconds), 0, java.math.RoundingMode.DOWN);
+    }
+
+    /**
+     * The period's minimum commitment: each version's minimumCommitment prorated by the seconds it is in force over
+     * the period's (a version without one counts 0), summed, rounded once with the currency's rule; as written when
+     * one amount covers the whole period. Null when no version has one.
+     */
+    static BigDecimal commitment(List<Part> parts, long periodSeconds, CurrencyRule rule) {
+        List<BigDecimal> amounts = parts.stream().map(p -> p.version().minimumCommitment()).toList();
+        if (amounts.stream().allMatch(java.util.Objects::isNull)) {
+            return null;
+        }
+        long covered = parts.stream().mapToLong(Part::seconds).sum();
+        if (covered == periodSeconds && amounts.stream().distinct().count() == 1) {
+            return amounts.get(0);
+        }
+        BigDecimal amountSeconds = BigDecimal.ZERO;
+        for (int i = 0; i < amounts.size(); i++) {
+            BigDecimal amount = amounts.get(i) == null ? BigDecimal.ZERO : amounts.get(i);
+            amountSeconds = amountSeconds.add(amount.multiply(BigDecimal.valueOf(parts.get(i).seconds())));
+        }
+        return amountSeconds.divide(BigDecimal.valueOf(periodSeconds), rule.scale(), rule.rounding());
+    }
+
+    private static String window(Instant start, Instant end) {
+        return "[" + start + ", " + end + ")";
+    }
+
+    /**
+     * Rates (hub rates) or summarises (platform rates) the period's usage, part by part: each contract version in force
+     * over a part of the period applies its terms there (see {@link Segment}); the version in force at the end of the
+     * coverage ({@code contract}) bills the period.
+     */
     private Closed rateAndWrite(Connection connection, long closeId, Contract contract, BillingPeriod period,
-            long[] contractIds, String closedBy) throws SQLException {
+            List<Part> parts, long[] contractIds, String closedBy) throws SQLException {
         MasterData data = masterData.current();
-        List<ContractMetric> metrics = contract.metrics().values().stream()
-                .sorted(Comparator.comparing(ContractMetric::metric)).toList();
+        long periodSeconds = java.time.Duration.between(period.start(), period.end()).toSeconds();
+        Set<String> metricNames = new java.util.TreeSet<>();
+        parts.forEach(p -> metricNames.addAll(p.version().metrics().keySet()));
         DocumentBuilder document = new DocumentBuilder(contract, period, closeId, null);
         BigDecimal credits = contract.prepaidCredits() == null ? BigDecimal.ZERO
                 : contract.prepaidCredits().subtract(creditsDrawn(connection, contract.key()));
         List<Rating> ratings = new ArrayList<>();
         Set<String> allSchemaRefs = new java.util.TreeSet<>();
-        for (ContractMetric metric : metrics) {
+        for (String metricName : metricNames) {
+            List<Segment> segments = segments(metricName, parts);
+            ContractMetric metric = segments.get(segments.size() - 1).term();
             List<Bucket> buckets = buckets(connection, contractIds, metric.metric(), period);
             recordSources(connection, closeId, metric.metric(), buckets);
             Aggregation aggregation = Optional.ofNullable(data.metrics().get(metric.metric()))
@@ -261,26 +419,44 @@ public class PeriodCloseService {
             String[] schemaRefs = schemaRefs(connection, contractIds, metric.metric(), period);
             allSchemaRefs.addAll(List.of(schemaRefs));
             if (contract.billingMode() == BillingMode.HUB_RATES) {
-                BigDecimal quantity = periodQuantity(connection, contractIds, metric.metric(), period, aggregation, buckets);
-                PriceVersion price = prices.version(metric.priceVersionRef(), metric.metric());
-                if (price.validFrom().isAfter(period.start()) || (price.validTo() != null && price.validTo().isBefore(period.end()))) {
-                    // Effective dating: a period is priced by a version valid over all of it; a new price is a new version.
-                    throw new IllegalArgumentException("price version '" + price.id() + "' of " + metric.metric()
-                            + " is valid over [" + price.validFrom() + ", " + (price.validTo() == null ? "open" : price.validTo())
-                            + "), not over the period [" + period.start() + ", " + period.end() + ") of contract " + contract.key());
-                }
-                CurrencyRule rule = prices.books().currency(price.currency());
-                // Included units are free; the committed quantity only drives the CRM follow-ups, never an amount.
-                Rating rating = RatingEngine.rate(price, rule, quantity, metric.includedQuantity(), credits);
-                ratings.add(rating);
-                if (price.prepaidCredits() && credits.compareTo(rating.creditsAfter()) != 0) {
-                    drawCredits(connection, contract.key(), closeId, metric.metric(), credits.subtract(rating.creditsAfter()));
-                }
-                credits = price.prepaidCredits() ? rating.creditsAfter() : credits;
-                for (ChargeLine line : rating.lines()) {
-                    int lineNo = document.lineCount() + 1;
-                    insertCharge(connection, closeId, lineNo, metric.metric(), line, rule, price, schemaRefs, quantity);
-                    document.charge(lineNo, metric.metric(), price, line, rule);
+                for (Segment segment : segments) {
+                    BigDecimal quantity = windowQuantity(connection, contractIds, metric.metric(), segment.start(),
+                            segment.end(), aggregation, buckets);
+                    PriceVersion price = prices.version(segment.term().priceVersionRef(), metric.metric());
+                    if (price.validFrom().isAfter(segment.start())
+                            || (price.validTo() != null && price.validTo().isBefore(segment.end()))) {
+                        // Effective dating: a part is priced by a version valid over all of it; a new price is a new
+                        // version, referenced by a new contract version from the date it applies.
+                        throw new IllegalArgumentException("price version '" + price.id() + "' of " + metric.metric()
+                                + " is valid over " + window(price.validFrom(), price.validTo() == null ? null
+                                        : price.validTo()).replace("null", "open")
+                                + ", not over " + window(segment.start(), segment.end()) + " of the period "
+                                + window(period.start(), period.end()) + " of contract " + contract.key());
+                    }
+                    CurrencyRule rule = prices.books().currency(price.currency());
+                    PeriodShare share = new PeriodShare(segment.seconds(), periodSeconds);
+                    // Included units are free; the committed quantity only drives the CRM follow-ups, never an amount.
+                    Rating rating = RatingEngine.rate(price, rule, quantity,
+                            includedUnits(metric.metric(), segment, periodSeconds), credits, share);
+                    if (!share.whole()) {
+                        // An invoice shows which part of the period a line prices.
+                        rating = new Rating(rating.priceVersion(), rating.currency(), rating.lines().stream()
+                                .map(l -> new ChargeLine(l.type(), l.description() + " " + window(segment.start(),
+                                        segment.end()), l.quantity(), l.amount())).toList(), rating.total(),
+                                rating.creditsAfter());
+                    }
+                    ratings.add(rating);
+                    if (price.prepaidCredits() && credits.compareTo(rating.creditsAfter()) != 0) {
+                        drawCredits(connection, contract.key(), closeId, metric.metric(),
+                                credits.subtract(rating.creditsAfter()));
+                    }
+                    credits = price.prepaidCredits() ? rating.creditsAfter() : credits;
+                    for (ChargeLine line : rating.lines()) {
+                        int lineNo = document.lineCount() + 1;
+                        insertCharge(connection, closeId, lineNo, metric.metric(), line, rule, price, schemaRefs,
+                                quantity, segment);
+                        document.charge(lineNo, metric.metric(), price, line, rule);
+                    }
                 }
             } else {
                 for (Summary summary : closeSummaries(connection, contractIds, metric, period, aggregation, buckets,
@@ -291,7 +467,8 @@ public class PeriodCloseService {
         }
         if (contract.billingMode() == BillingMode.HUB_RATES && document.currency() != null) {
             // After every metric: the commitment is a minimum of their spend together.
-            commitmentTrueUp(connection, closeId, contract, document, ratings, allSchemaRefs.toArray(String[]::new));
+            commitmentTrueUp(connection, closeId, contract, parts, periodSeconds, document, ratings,
+                    allSchemaRefs.toArray(String[]::new));
             // Last: prepaid credit grants pay for what the period costs after every other line (CreditLedger).
             prepaidCredit(connection, closeId, contract, period, document, data, allSchemaRefs.toArray(String[]::new));
             // The ERP side accrues revenue for the unbilled usage, posted before the invoice, reversed when it posts.
@@ -354,12 +531,7 @@ public class PeriodCloseService {
         }
     }
 
-    /** The period's quantity under the metric's aggregation; UNIQUE_COUNT counts distinct values over the period. */
-    private static BigDecimal periodQuantity(Connection connection, long[] contractIds, String metric,
-            BillingPeriod period, Aggregation aggregation, List<Bucket> buckets) throws SQLException {
-        return windowQuantity(connection, contractIds, metric, period.start(), period.end(), aggregation, buckets);
-    }
-
+    /** The quantity of [from, to) under the metric's aggregation; UNIQUE_COUNT counts distinct values over it. */
     static BigDecimal windowQuantity(Connection connection, long[] contractIds, String metric, Instant from,
             Instant to, Aggregation aggregation, List<Bucket> all) throws SQLException {
         List<Bucket> buckets = all.stream().filter(b -> !b.start().isBefore(from) && b.start().isBefore(to)).toList();
@@ -527,22 +699,47 @@ public class PeriodCloseService {
      * {@code contract:<key>@<validFrom>}, the term and the spend it was compared with in price_definition), the schema
      * versions of all the period's usage, and the close's charge_source rows of every metric.
      */
-    private void commitmentTrueUp(Connection connection, long closeId, Contract contract, DocumentBuilder document,
-            List<Rating> ratings, String[] schemaRefs) throws SQLException {
-        if (contract.minimumCommitment() == null) {
+    private void commitmentTrueUp(Connection connection, long closeId, Contract contract, List<Part> parts,
+            long periodSeconds, DocumentBuilder document, List<Rating> ratings, String[] schemaRefs) throws SQLException {
+        CurrencyRule rule = prices.books().currency(document.currency());
+        BigDecimal minimum = commitment(parts, periodSeconds, rule);
+        if (minimum == null) {
             return;
         }
-        CurrencyRule rule = prices.books().currency(document.currency());
-        Optional<ChargeLine> trueUp = RatingEngine.commitment(contract.minimumCommitment(), rule, ratings);
+        Optional<ChargeLine> trueUp = RatingEngine.commitment(minimum, rule, ratings);
         if (trueUp.isEmpty()) {
             return;
+        }
+        long covered = parts.stream().mapToLong(Part::seconds).sum();
+        boolean prorated = parts.size() > 1 || covered != periodSeconds;
+        if (prorated) {
+            String terms = String.join(" + ", parts.stream().map(p -> (p.version().minimumCommitment() == null ? "0"
+                    : p.version().minimumCommitment().toPlainString()) + " x " + p.seconds() + "/" + periodSeconds
+                    + " s").toList());
+            trueUp = Optional.of(new ChargeLine(trueUp.get().type(), trueUp.get().description() + " (prorated: "
+                    + terms + ")", null, trueUp.get().amount()));
         }
         String term = "contract:" + contract.key() + "@" + contract.validFrom();
         Map<String, Object> definition = new java.util.LinkedHashMap<>();
         definition.put("contractId", contract.id());
         definition.put("contractKey", contract.key());
         definition.put("validFrom", contract.validFrom().toString());
-        definition.put("minimumCommitment", contract.minimumCommitment().toPlainString());
+        definition.put("minimumCommitment", minimum.toPlainString());
+        if (prorated) {
+            List<Map<String, Object>> byPart = new ArrayList<>();
+            for (Part part : parts) {
+                Map<String, Object> row = new java.util.LinkedHashMap<>();
+                row.put("contractId", part.version().id());
+                row.put("validFrom", part.version().validFrom().toString());
+                row.put("from", part.start().toString());
+                row.put("to", part.end().toString());
+                row.put("minimumCommitment", part.version().minimumCommitment() == null ? null
+                        : part.version().minimumCommitment().toPlainString());
+                byPart.add(row);
+            }
+            definition.put("prorated", byPart);
+            definition.put("periodSeconds", periodSeconds);
+        }
         definition.put("currency", rule.currency());
         definition.put("spend", ratings.stream().map(Rating::spend).reduce(BigDecimal.ZERO, BigDecimal::add)
                 .toPlainString());
@@ -621,11 +818,12 @@ public class PeriodCloseService {
     }
 
     private void insertCharge(Connection connection, long closeId, int lineNo, String metric, ChargeLine line,
-            CurrencyRule rule, PriceVersion price, String[] schemaRefs, BigDecimal usage) throws SQLException {
+            CurrencyRule rule, PriceVersion price, String[] schemaRefs, BigDecimal usage, Segment segment)
+            throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO rated_charge (close_id, line_no, metric, line_type, description, quantity, amount, currency,
-                  amount_minor, price_version, price_definition, schema_refs, usage_quantity)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?)""")) {
+                  amount_minor, price_version, price_definition, schema_refs, usage_quantity, part_start, part_end)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?)""")) {
             insert.setLong(1, closeId);
             insert.setInt(2, lineNo);
             insert.setString(3, metric);
@@ -639,6 +837,8 @@ public class PeriodCloseService {
             insert.setString(11, json(price));
             insert.setArray(12, connection.createArrayOf("text", schemaRefs));
             insert.setBigDecimal(13, usage);
+            insert.setTimestamp(14, Timestamp.from(segment.start()));
+            insert.setTimestamp(15, Timestamp.from(segment.end()));
             insert.executeUpdate();
         }
     }

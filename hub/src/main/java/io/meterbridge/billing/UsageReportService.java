@@ -116,7 +116,8 @@ public class UsageReportService {
             try {
                 PeriodCloseService.lockContract(connection, contractKey);
                 Optional<Long> reportId = claim(connection, contractKey, day);
-                if (reportId.isEmpty() || periodClosed(connection, contractKey, contract.periodOf(dayStart))) {
+                if (reportId.isEmpty() || periodClosed(connection, contractKey,
+                        new io.meterbridge.masterdata.ContractSchedule(versions).periodAt(dayStart))) {
                     connection.commit();
                     return false;
                 }

@@ -96,6 +96,14 @@ public class MasterDataService {
             Map<String, Object> existing = row(connection, select, version.contractKey(), ts(version.validFrom()));
             Instant validTo = validTo(version.validTo(),
                     nextStart(connection, "contract", "contract_key", version.contractKey(), version.validFrom()));
+            if (existing == null) {
+                // A new version takes effect at its validFrom: never inside or before a period already billed.
+                closedPeriod(connection, version.contractKey(), version.validFrom(), null).ifPresent(closed -> {
+                    throw new IllegalArgumentException("validFrom: a new version of contract " + version.contractKey()
+                            + " from " + version.validFrom() + " would change the closed period " + closed
+                            + " (billed as it was); date it from the end of the last closed period or later");
+                });
+            }
             Object[] values = {version.billingSystem(), version.billingAccountId(), "MONTHLY",
                     version.anchorDay() == null ? 1 : version.anchorDay(), zone(version.timeZone()),
                     grace(version.gracePeriod()), ts(validTo), billingMode(version.billingMode()),
@@ -140,8 +148,66 @@ public class MasterDataService {
                         VALUES (?, ?, ?, ?, ?, ?, ?)""", id, metric.metric(), metric.unit(), metric.priceVersion(),
                         metric.committedQuantity(), metric.platformPriceRef(), metric.includedQuantity());
             }
-            return new Change(existing, row(connection, select, version.contractKey(), ts(version.validFrom())));
+            Map<String, Object> after = row(connection, select, version.contractKey(), ts(version.validFrom()));
+            if (existing != null) {
+                refuseCorrectionOfBilled(connection, version.contractKey(), version.validFrom(), existing, after);
+            }
+            return new Change(existing, after);
         });
+    }
+
+    /**
+     * A correction of a version whose periods are closed would diverge from what was billed: refused, naming the
+     * version and the closed period (a change is a new version from a later date; re-rating billed periods is the
+     * late usage and re-rating issue's). Moving only its end is allowed where no closed period is cut.
+     */
+    private static void refuseCorrectionOfBilled(Connection connection, String contractKey, Instant validFrom,
+            Map<String, Object> before, Map<String, Object> after) throws SQLException {
+        Instant oldTo = before.get("valid_to") == null ? null : timestamp(before.get("valid_to"));
+        Instant newTo = after.get("valid_to") == null ? null : timestamp(after.get("valid_to"));
+        Map<String, Object> termsBefore = new java.util.TreeMap<>(before);
+        Map<String, Object> termsAfter = new java.util.TreeMap<>(after);
+        termsBefore.remove("valid_to");
+        termsAfter.remove("valid_to");
+        String version = "version " + contractKey + "@" + validFrom;
+        if (!termsBefore.equals(termsAfter)) {
+            closedPeriod(connection, contractKey, validFrom, oldTo).ifPresent(closed -> {
+                throw new IllegalArgumentException(version + ": its terms were billed in the closed period " + closed
+                        + " and cannot be corrected; add a new version from the end of the last closed period");
+            });
+        }
+        if (newTo != null && (oldTo == null || newTo.isBefore(oldTo))) {
+            closedPeriod(connection, contractKey, newTo, oldTo).ifPresent(closed -> {
+                throw new IllegalArgumentException("validTo: " + version + " cannot end at " + newTo
+                        + ", inside or before the closed period " + closed + " it billed");
+            });
+        }
+    }
+
+    /** The first closed period of the contract ending after {@code from} (and starting before {@code to}, if given). */
+    private static java.util.Optional<String> closedPeriod(Connection connection, String contractKey, Instant from,
+            Instant to) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT id, period_start, period_end FROM period_close
+                WHERE contract_key = ? AND period_end > ? AND (?::timestamptz IS NULL OR period_start < ?::timestamptz)
+                ORDER BY period_start LIMIT 1""")) {
+            select.setString(1, contractKey);
+            select.setTimestamp(2, ts(from));
+            select.setTimestamp(3, ts(to));
+            select.setTimestamp(4, ts(to));
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    return java.util.Optional.empty();
+                }
+                return java.util.Optional.of("[" + rows.getTimestamp(2).toInstant() + ", "
+                        + rows.getTimestamp(3).toInstant() + ") (close " + rows.getLong(1) + ")");
+            }
+        }
+    }
+
+    /** A timestamp of a to_jsonb row ("2026-03-01T00:00:00+00:00"). */
+    private static Instant timestamp(Object value) {
+        return java.time.OffsetDateTime.parse(String.valueOf(value)).toInstant();
     }
 
     public boolean putMetric(MetricVersion version, String changedBy) {

@@ -68,6 +68,16 @@ public final class RatingEngine {
      */
     public static Rating rate(PriceVersion price, CurrencyRule rule, BigDecimal quantity, BigDecimal includedQuantity,
             BigDecimal creditBalance) {
+        return rate(price, rule, quantity, includedQuantity, creditBalance, PeriodShare.WHOLE);
+    }
+
+    /**
+     * The same for a part of a period: the price version's minimumCharge is prorated by {@code share} (its amount
+     * rounded with the currency's rule); the caller prorates the included units (they may come from several contract
+     * versions). Usage is never prorated.
+     */
+    public static Rating rate(PriceVersion price, CurrencyRule rule, BigDecimal quantity, BigDecimal includedQuantity,
+            BigDecimal creditBalance, PeriodShare share) {
         if (!rule.currency().equals(price.currency())) {
             throw new IllegalArgumentException("currency rule " + rule.currency() + " given for a " + price.currency() + " price");
         }
@@ -95,10 +105,13 @@ public final class RatingEngine {
             lines.add(new ChargeLine(LineType.CREDITS_APPLIED, "prepaid credits applied", null, applied.negate()));
         }
         // The minimum is for the metric's whole amount (after included units), not for a part of it.
-        if (price.minimumCharge() != null && usage.compareTo(price.minimumCharge()) < 0) {
-            BigDecimal trueUp = rule.round(price.minimumCharge().subtract(usage));
+        BigDecimal minimum = price.minimumCharge() == null ? null : share.amount(price.minimumCharge(), rule);
+        if (minimum != null && usage.compareTo(minimum) < 0) {
+            BigDecimal trueUp = rule.round(minimum.subtract(usage));
             lines.add(new ChargeLine(LineType.TRUE_UP, "true-up of " + usage.toPlainString() + " to the minimum charge of "
-                    + price.minimumCharge().toPlainString() + " " + price.currency(), null, trueUp));
+                    + minimum.toPlainString() + " " + price.currency() + (share.whole() ? ""
+                            : " (" + rule.round(price.minimumCharge()).toPlainString() + " x " + share.describe() + ")"),
+                    null, trueUp));
             charged = charged.add(trueUp);
         }
         BigDecimal total = lines.stream().map(ChargeLine::amount).reduce(BigDecimal.ZERO, BigDecimal::add);

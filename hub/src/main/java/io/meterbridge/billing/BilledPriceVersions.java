@@ -1,0 +1,93 @@
+package io.meterbridge.billing;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meterbridge.rating.PriceBookStore;
+import io.meterbridge.rating.PriceBooks;
+import io.meterbridge.rating.PriceVersion;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * A price version that priced a closed period is never corrected in place: at start-up (where price books are
+ * loaded), each version's definition as recorded on the closed periods' rated charges is compared with the one the
+ * price books now hold, and a difference refuses the start, naming the version and the closed period. Billed amounts
+ * then never silently diverge from the price books; a new price is a new version, referenced by a new contract version.
+ */
+@ApplicationScoped
+public class BilledPriceVersions {
+
+    private final DataSource dataSource;
+    private final PriceBookStore prices;
+    private final ObjectMapper mapper;
+
+    public BilledPriceVersions(DataSource dataSource, PriceBookStore prices, ObjectMapper mapper) {
+        this.dataSource = dataSource;
+        this.prices = prices;
+        this.mapper = mapper;
+    }
+
+    void onStart(@Observes @Priority(4) StartupEvent startup) throws SQLException {
+        verify(prices.books());
+    }
+
+    /** Throws when a price version billed in a closed period differs in {@code books} from what it billed with. */
+    public void verify(PriceBooks books) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement("""
+                SELECT DISTINCT ON (r.price_version, r.price_definition) r.price_version, r.price_definition::text,
+                       p.id, p.contract_key, p.period_start, p.period_end
+                FROM rated_charge r JOIN period_close p ON p.id = r.close_id
+                WHERE r.price_version NOT LIKE 'contract:%'
+                ORDER BY r.price_version, r.price_definition, p.period_start, p.id""");
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                String id = rows.getString(1);
+                PriceVersion now = books.version(id).orElse(null);
+                // A version no longer in the books prices nothing new: what it billed stays as recorded.
+                String nowJson = now == null ? null : mapper.writeValueAsString(now);
+                if (now != null && !canonical(mapper.readTree(rows.getString(2))).equals(canonical(mapper.readTree(nowJson)))) {
+                    throw new IllegalStateException("price version '" + id + "' differs from the definition it billed "
+                            + "in the closed period [" + rows.getTimestamp(5).toInstant() + ", "
+                            + rows.getTimestamp(6).toInstant() + ") of contract " + rows.getString(4) + " (close "
+                            + rows.getLong(3) + "): a billed price version is never corrected; restore it and add a new "
+                            + "version with its own id, referenced by a new contract version (billed: " + rows.getString(2)
+                            + "; now: " + nowJson + ")");
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The definition as plain values, numbers as BigDecimal without trailing zeros: jsonb and Jackson may write the same
+     * number with another scale or notation (0.0010, 0.001, 1E-3), which is not a change of price.
+     */
+    static Object canonical(JsonNode node) {
+        if (node.isObject()) {
+            java.util.Map<String, Object> map = new java.util.TreeMap<>();
+            node.fields().forEachRemaining(e -> map.put(e.getKey(), canonical(e.getValue())));
+            return map;
+        }
+        if (node.isArray()) {
+            java.util.List<Object> list = new java.util.ArrayList<>();
+            node.forEach(n -> list.add(canonical(n)));
+            return list;
+        }
+        if (node.isNumber()) {
+            java.math.BigDecimal value = node.decimalValue();
+            return value.signum() == 0 ? java.math.BigDecimal.ZERO : value.stripTrailingZeros();
+        }
+        return node.isNull() ? null : node.asText();
+    }
+}
