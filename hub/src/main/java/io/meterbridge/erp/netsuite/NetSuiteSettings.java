@@ -9,7 +9,7 @@ import java.util.Locale;
  */
 public record NetSuiteSettings(String baseUrl, String accountId, Auth auth, String consumerKey, String consumerSecret,
         String tokenId, String tokenSecret, String tokenUrl, String clientId, String clientSecret, String scope,
-        Duration timeout, int concurrencyLimit, int maxRetries, Duration initialBackoff, Duration maxBackoff) {
+        Duration timeout, int concurrencyLimit, Duration permitWait) {
 
     public enum Auth { TBA, OAUTH2 }
 
@@ -24,8 +24,8 @@ public record NetSuiteSettings(String baseUrl, String accountId, Auth auth, Stri
                 : base.replaceFirst("/record/v1$", "/auth/oauth2/v1/token"));
         return new NetSuiteSettings(base, c.accountId(), auth, c.consumerKey().orElse(null),
                 c.consumerSecret().orElse(null), c.tokenId().orElse(null), c.tokenSecret().orElse(null), tokenUrl,
-                c.clientId().orElse(null), c.clientSecret().orElse(null), c.scope(), c.timeout(), c.concurrencyLimit(),
-                c.maxRetries(), c.initialBackoff(), c.maxBackoff());
+                c.clientId().orElse(null), c.clientSecret().orElse(null), c.scope(), Duration.ofMillis(c.timeoutMs()),
+                c.concurrencyLimit(), Duration.ofMillis(c.permitWaitMs()));
     }
 
     private static String stripSlash(String s) {
@@ -39,17 +39,12 @@ public record NetSuiteSettings(String baseUrl, String accountId, Auth auth, Stri
 
     public NetSuiteSettings withAuth(Auth value) {
         return new NetSuiteSettings(baseUrl, accountId, value, consumerKey, consumerSecret, tokenId, tokenSecret,
-                tokenUrl, clientId, clientSecret, scope, timeout, concurrencyLimit, maxRetries, initialBackoff, maxBackoff);
+                tokenUrl, clientId, clientSecret, scope, timeout, concurrencyLimit, permitWait);
     }
 
     public NetSuiteSettings withTbaSecrets(String newConsumerSecret, String newTokenSecret) {
         return new NetSuiteSettings(baseUrl, accountId, auth, consumerKey, newConsumerSecret, tokenId, newTokenSecret,
-                tokenUrl, clientId, clientSecret, scope, timeout, concurrencyLimit, maxRetries, initialBackoff, maxBackoff);
-    }
-
-    public NetSuiteSettings withRetries(int retries, Duration initial, Duration max) {
-        return new NetSuiteSettings(baseUrl, accountId, auth, consumerKey, consumerSecret, tokenId, tokenSecret,
-                tokenUrl, clientId, clientSecret, scope, timeout, concurrencyLimit, retries, initial, max);
+                tokenUrl, clientId, clientSecret, scope, timeout, concurrencyLimit, permitWait);
     }
 
     @Override
@@ -57,6 +52,6 @@ public record NetSuiteSettings(String baseUrl, String accountId, Auth auth, Stri
         return "NetSuiteSettings[baseUrl=" + baseUrl + ", accountId=" + accountId + ", auth=" + auth + ", consumerKey="
                 + consumerKey + ", consumerSecret=****, tokenId=" + tokenId + ", tokenSecret=****, tokenUrl=" + tokenUrl
                 + ", clientId=" + clientId + ", clientSecret=****, scope=" + scope + ", timeout=" + timeout
-                + ", concurrencyLimit=" + concurrencyLimit + ", maxRetries=" + maxRetries + "]";
+                + ", concurrencyLimit=" + concurrencyLimit + ", permitWait=" + permitWait + "]";
     }
 }
