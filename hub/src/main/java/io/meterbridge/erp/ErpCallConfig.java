@@ -6,7 +6,7 @@ import io.smallrye.config.WithDefault;
 /**
  * The circuit breaker of the ERP calls ({@code hub.erp.circuit-breaker.*}, docs/configuration.md), read by the
  * vendor-call instances netsuite-call and business-central-call (routes/erp/*-call.yaml); declared here so a misspelt
- * key or a bad value fails the start.
+ * key or a bad value fails, and checked by the connectors against their http timeouts.
  */
 @ConfigMapping(prefix = "hub.erp.circuit-breaker")
 public interface ErpCallConfig {
@@ -22,4 +22,15 @@ public interface ErpCallConfig {
     /** The longest one call may take, answer included, in ms: longer than the http endpoints' timeouts. */
     @WithDefault("40000")
     long timeoutMs();
+
+    /**
+     * The breaker's timeout must leave the http endpoint its own: otherwise every slow answer is cut by the breaker
+     * (and counted as its failure) before the endpoint's timeout could say what happened.
+     */
+    default void requireLongerThan(long httpTimeoutMs, String key) {
+        if (timeoutMs() <= httpTimeoutMs) {
+            throw new IllegalStateException("hub.erp.circuit-breaker.timeout-ms (" + timeoutMs()
+                    + ") must be longer than " + key + " (" + httpTimeoutMs + ")");
+        }
+    }
 }

@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.meterbridge.erp.ErpCallConfig;
 import io.meterbridge.erp.ErpCallGate;
 import io.meterbridge.erp.ErpException;
 import io.meterbridge.platform.RetryAfter;
@@ -83,7 +84,9 @@ public class BusinessCentralConnector {
     public record Reply(int status, JsonNode body) {
     }
 
-    public BusinessCentralConnector(BcConfig config, ErpCallGate gate, ObjectMapper mapper, ProducerTemplate producer) {
+    public BusinessCentralConnector(BcConfig config, ErpCallConfig calls, ErpCallGate gate, ObjectMapper mapper,
+            ProducerTemplate producer) {
+        calls.requireLongerThan(config.timeoutMs(), "hub.erp.bc.timeout-ms");
         this.config = config;
         this.gate = gate;
         this.mapper = mapper;

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.meterbridge.erp.ErpCallConfig;
 import io.meterbridge.erp.ErpCallGate;
 import io.meterbridge.erp.ErpException;
 import io.meterbridge.platform.RetryAfter;
@@ -71,8 +72,9 @@ public class NetSuiteConnector {
     private long accessTokenExpiresMillis;
 
     @Inject
-    public NetSuiteConnector(NetSuiteConfig config, ErpCallGate gate, ProducerTemplate producer) {
+    public NetSuiteConnector(NetSuiteConfig config, ErpCallConfig calls, ErpCallGate gate, ProducerTemplate producer) {
         this(NetSuiteSettings.from(config), gate, producer);
+        calls.requireLongerThan(config.timeoutMs(), "hub.erp.netsuite.timeout-ms");
     }
 
     /**
