@@ -41,6 +41,11 @@ class BcCredentialsTest {
     @Inject
     BusinessCentralConnector bc;
 
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        BcFixture.awaitClosedCircuit(bc);
+    }
+
     @AfterEach
     void healthy() {
         noFaults();

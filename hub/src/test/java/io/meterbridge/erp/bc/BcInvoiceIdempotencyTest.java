@@ -27,6 +27,11 @@ class BcInvoiceIdempotencyTest {
     @Inject
     BusinessCentralConnector bc;
 
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        BcFixture.awaitClosedCircuit(bc);
+    }
+
     @AfterEach
     void healthy() {
         noFaults();

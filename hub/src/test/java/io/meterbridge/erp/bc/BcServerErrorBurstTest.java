@@ -39,6 +39,11 @@ class BcServerErrorBurstTest {
     @Inject
     BusinessCentralConnector bc;
 
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        BcFixture.awaitClosedCircuit(bc);
+    }
+
     @AfterEach
     void healthy() {
         noFaults();

@@ -33,6 +33,11 @@ class NetSuiteAuthenticationTest {
     @Inject
     NetSuiteConnector connector;
 
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        NetSuiteTests.awaitClosedCircuit(connector);
+    }
+
     @Inject
     ErpCallGate gate;
 

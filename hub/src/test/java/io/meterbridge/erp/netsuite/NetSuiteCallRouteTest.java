@@ -46,6 +46,11 @@ class NetSuiteCallRouteTest {
     @Inject
     NetSuiteConnector netSuite;
 
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        NetSuiteTests.awaitClosedCircuit(netSuite);
+    }
+
     @ConfigProperty(name = "hub.erp.netsuite.base-url")
     String baseUrl;
 

@@ -37,6 +37,11 @@ class NetSuiteConcurrencyGateTest {
     @Inject
     NetSuiteConnector connector;
 
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        NetSuiteTests.awaitClosedCircuit(connector);
+    }
+
     @Inject
     ErpCallGate gate;
 

@@ -33,6 +33,11 @@ class NetSuiteFaultRetryTest {
     @Inject
     NetSuiteConnector connector;
 
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        NetSuiteTests.awaitClosedCircuit(connector);
+    }
+
     @AfterEach
     void reset() {
         noFaults();

@@ -37,6 +37,11 @@ class NetSuiteSecretsTest {
     @Inject
     NetSuiteConnector connector;
 
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        NetSuiteTests.awaitClosedCircuit(connector);
+    }
+
     @Inject
     ErpCallGate gate;
 
