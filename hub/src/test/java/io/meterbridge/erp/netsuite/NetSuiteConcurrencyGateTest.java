@@ -85,8 +85,9 @@ class NetSuiteConcurrencyGateTest {
     void aCallThatGetsNoPermitInTimeFailsRetryableWithoutARequest() throws Exception {
         int limit = connector.settings().concurrencyLimit();
         long permitWaitMs = connector.settings().permitWait().toMillis();
-        // The pool's calls are answered after twice the permit wait, so the extra call cannot get a permit in time.
-        faults("{\"delayMs\":" + (2 * permitWaitMs + 1000) + "}");
+        // The pool's calls are answered 1.5 s after the permit wait is over (and within the 5 s endpoint timeout of the
+        // test profile), so the extra call cannot get a permit in time.
+        faults("{\"delayMs\":" + (permitWaitMs + 1500) + "}");
         ExecutorService callers = Executors.newFixedThreadPool(limit);
         try {
             List<Future<String>> holding = new ArrayList<>();
