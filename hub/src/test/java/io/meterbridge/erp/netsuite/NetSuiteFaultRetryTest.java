@@ -96,6 +96,16 @@ class NetSuiteFaultRetryTest {
         assertThat(e.retryable()).isTrue();
         assertThat(e.status()).isZero();
         assertThat(elapsedMs).isBetween(4_000L, 7_500L);
+        // The sandbox answers the held request (and frees its slot of the account's pool) only after the 8 s: wait
+        // for that, so no later test finds a slot taken.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> {
+            for (JsonNode entry : journal()) {
+                if (entry.get("path").asText().endsWith("eid:" + externalId) && "TIMEOUT".equals(entry.path("fault").asText())) {
+                    return true;
+                }
+            }
+            return false;
+        });
         assertThat(connector.upsertCustomer(customer(externalId, "Slow Co"))).isNotBlank();
         assertThat(FaultRecords.count(records("customer"), externalId)).isEqualTo(1);
     }
