@@ -1,9 +1,11 @@
 package io.meterbridge.erp;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,8 +16,12 @@ import jakarta.enterprise.context.ApplicationScoped;
  * more calls in flight to one account than its limit, however many routes, threads or connectors call it.
  * <p>
  * A fair {@link Semaphore} per account key: callers queue in arrival order and each holds a permit while its call runs.
- * Connectors call {@link #call} once per HTTP attempt, so a back-off between retries does not hold a permit. The
- * limit of an account is fixed by the first call for that key; a later call with another limit uses the existing one (configuration is per account, not per caller). Keys should name the
+ * Connectors call {@link #call} once per HTTP request (one exchange through their vendor-call route). A caller waits
+ * for a permit only a short, bounded time: when the account stays busy longer, the call fails retryable and the
+ * posting's outbox row schedules the next attempt, so no route thread is parked behind a congested account. The
+ * template's bulkhead cannot replace this gate: it counts per route, the gate per ERP account across every route and
+ * connector instance of the process. The limit of an account is fixed by the first call for that key; a later call
+ * with another limit uses the existing one (configuration is per account, not per caller). Keys should name the
  * system and the account, e.g. {@code "netsuite:1234567_SB1"}, {@code "bc:tenant/environment"}.
  */
 @ApplicationScoped
@@ -36,14 +42,24 @@ public class ErpCallGate {
     private final Map<String, Account> accounts = new ConcurrentHashMap<>();
 
     /**
-     * Runs {@code call} while holding one of the account's {@code limit} permits, waiting (fairly) for one if all are
-     * taken. Exceptions of the call pass through unchanged.
+     * Runs {@code call} while holding one of the account's {@code limit} permits, waiting (fairly) at most
+     * {@code maxWait} for one if all are taken. Exceptions of the call pass through unchanged.
      *
-     * @throws InterruptedException when interrupted while waiting for a permit
+     * @throws ErpException (retryable) when no permit became free within {@code maxWait}, or the wait was interrupted
      */
-    public <T> T call(String account, int limit, Callable<T> call) throws Exception {
+    public <T> T call(String account, int limit, Duration maxWait, Callable<T> call) throws Exception {
         Account a = account(account, limit);
-        a.permits.acquire();
+        boolean permitted;
+        try {
+            permitted = a.permits.tryAcquire(maxWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ErpException("interrupted while waiting for a call permit of " + account, true, 0, null, null, e);
+        }
+        if (!permitted) {
+            throw new ErpException("all " + a.limit + " call permits of " + account + " stayed taken for "
+                    + maxWait.toMillis() + " ms", true, 0, "CALL_GATE_BUSY", null, null);
+        }
         try {
             int now = a.inFlight.incrementAndGet();
             a.maxInFlight.accumulateAndGet(now, Math::max);

@@ -2,13 +2,16 @@ package io.meterbridge.erp;
 
 import java.time.Duration;
 
+import io.meterbridge.platform.RetryAfterAware;
+
 /**
  * A failed ERP call, thrown by every ERP connector (NetSuite, Business Central...). {@link #retryable()} tells the
- * caller (a Camel route) whether redelivering the same request later may succeed: true for throttling (429, the ERP's
- * request-limit errors), 5xx and I/O failures after the connector's own bounded retries; false for a request the ERP
- * rejected (4xx other than 429/408), which needs a fix, not a retry.
+ * caller (a Camel route) whether attempting the same request later may succeed: true for throttling (429, the ERP's
+ * request-limit errors), 5xx, I/O failures, timeouts and an open circuit (connectors make one attempt; the posting's
+ * outbox row schedules the next, honouring {@link #retryAfter()}); false for a request the ERP rejected (4xx other
+ * than 429/408), which needs a fix, not a retry.
  */
-public class ErpException extends RuntimeException {
+public class ErpException extends RuntimeException implements RetryAfterAware {
 
     private final boolean retryable;
     private final int status;
@@ -51,6 +54,7 @@ public class ErpException extends RuntimeException {
     }
 
     /** The wait the ERP asked for, or null. */
+    @Override
     public Duration retryAfter() {
         return retryAfter;
     }

@@ -16,19 +16,21 @@ public final class SandboxFaults {
      * events created while it is on are stored and listed (GET events) but never delivered by webhook, unless resent
      * through the control API: a client's polling fallback can be tested with it. {@code rateLimitRate}: that share
      * of requests (0..1) answers 429 with {@code retryAfterSeconds}, a lasting 429 storm (bin/chaos uses it).
+     * {@code passNext}: that many requests pass untouched before the other switches apply, so a fault can strike the
+     * third request of a look-up-then-create sequence.
      */
     @JsonIgnoreProperties(ignoreUnknown = false)
     public record Settings(boolean down, int rateLimitNext, double rateLimitRate, int retryAfterSeconds,
             int serverErrorNext, double serverErrorRate, int serverErrorStatus, long delayMs, int timeoutNext,
-            Long timeoutMs, boolean faultAfterEffect, boolean dropWebhooks) {
+            Long timeoutMs, boolean faultAfterEffect, boolean dropWebhooks, int passNext) {
 
         public static Settings none() {
-            return new Settings(false, 0, 0.0, 1, 0, 0.0, 500, 0, 0, null, false, false);
+            return new Settings(false, 0, 0.0, 1, 0, 0.0, 500, 0, 0, null, false, false, 0);
         }
 
         /** Fills unset values (a PUT may send only some switches) and checks ranges. */
         public Settings normalized() {
-            if (rateLimitNext < 0 || serverErrorNext < 0 || timeoutNext < 0 || delayMs < 0
+            if (rateLimitNext < 0 || serverErrorNext < 0 || timeoutNext < 0 || delayMs < 0 || passNext < 0
                     || (timeoutMs != null && timeoutMs < 0)) {
                 throw new IllegalArgumentException("counts and durations must not be negative");
             }
@@ -43,7 +45,7 @@ public final class SandboxFaults {
                 throw new IllegalArgumentException("serverErrorStatus must be a 5xx status");
             }
             return new Settings(down, rateLimitNext, rateLimitRate, Math.max(1, retryAfterSeconds), serverErrorNext,
-                    serverErrorRate, status, delayMs, timeoutNext, timeoutMs, faultAfterEffect, dropWebhooks);
+                    serverErrorRate, status, delayMs, timeoutNext, timeoutMs, faultAfterEffect, dropWebhooks, passNext);
         }
     }
 
@@ -69,6 +71,12 @@ public final class SandboxFaults {
     /** Decides for one request and consumes a counter if one fires: the order is down, 429, 5xx, timeout. */
     public synchronized Decision decide() {
         Settings s = settings;
+        if (s.passNext() > 0) {
+            settings = new Settings(s.down(), s.rateLimitNext(), s.rateLimitRate(), s.retryAfterSeconds(),
+                    s.serverErrorNext(), s.serverErrorRate(), s.serverErrorStatus(), s.delayMs(), s.timeoutNext(),
+                    s.timeoutMs(), s.faultAfterEffect(), s.dropWebhooks(), s.passNext() - 1);
+            return new Decision(Decision.Kind.NONE, s.delayMs(), 0, 0, false);
+        }
         if (s.down()) {
             return new Decision(Decision.Kind.DOWN, s.delayMs(), 503, 0, false);
         }
@@ -91,6 +99,6 @@ public final class SandboxFaults {
     private static Settings with(Settings s, int rateLimitNext, int serverErrorNext, int timeoutNext) {
         return new Settings(s.down(), rateLimitNext, s.rateLimitRate(), s.retryAfterSeconds(), serverErrorNext,
                 s.serverErrorRate(), s.serverErrorStatus(), s.delayMs(), timeoutNext, s.timeoutMs(), s.faultAfterEffect(),
-                s.dropWebhooks());
+                s.dropWebhooks(), s.passNext());
     }
 }

@@ -1,6 +1,5 @@
 package io.meterbridge.erp.bc;
 
-import java.time.Duration;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
@@ -13,7 +12,10 @@ import io.smallrye.config.WithDefault;
 @ConfigMapping(prefix = "hub.erp.bc")
 public interface BcConfig {
 
-    /** Service root without tenant: {@code https://api.businesscentral.dynamics.com/v2.0} (or the sandbox's). */
+    /**
+     * Service root without tenant: {@code https://api.businesscentral.dynamics.com/v2.0} (or the sandbox's), the http
+     * endpoint of route business-central-call; requests add {tenant}/{environment}/api/v2.0/... to it.
+     */
     @WithDefault("https://api.businesscentral.dynamics.com/v2.0")
     String baseUrl();
 
@@ -43,35 +45,30 @@ public interface BcConfig {
     @WithDefault("https://api.businesscentral.dynamics.com/.default")
     String scope();
 
-    /** Timeout of one HTTP request (connect and answer). */
-    @WithDefault("PT30S")
-    Duration timeout();
+    /**
+     * Timeout of one HTTP request in milliseconds (connect, and then the answer): the http endpoint's of route
+     * business-central-call, and the token request's.
+     */
+    @WithDefault("30000")
+    long timeoutMs();
 
     /** Concurrent requests to this BC account from the whole process (BC allows 5 per user). */
     @WithDefault("5")
     int concurrencyLimit();
 
-    /** Requests allowed per {@link #rateWindow()} (BC: 6,000 per 5 minutes per user); the client waits beyond. */
-    @WithDefault("6000")
-    int requestsPerWindow();
+    /**
+     * How long a request waits for one of those permits before it fails retryable (the posting's row then schedules
+     * the next attempt), in milliseconds.
+     */
+    @WithDefault("2000")
+    long permitWaitMs();
 
-    @WithDefault("PT5M")
-    Duration rateWindow();
-
-    /** Retries of one request after 429 (and of reads after 5xx) before a retryable ErpException is thrown. */
-    @WithDefault("6")
-    int maxRetries();
-
-    /** First back-off when BC sends no Retry-After; doubled per attempt, with jitter, up to retry-max-delay. */
-    @WithDefault("PT0.5S")
-    Duration retryInitialDelay();
-
-    @WithDefault("PT30S")
-    Duration retryMaxDelay();
-
-    /** How often a whole document operation starts over (look up, create, post) after a retryable failure. */
-    @WithDefault("3")
-    int documentAttempts();
+    /**
+     * Requests per second the route's throttle lets through: BC allows 6,000 per 5 minutes per user, 20 a second on
+     * average; a steady rate keeps the throttle's wait under a second instead of parking a burst for minutes.
+     */
+    @WithDefault("20")
+    int requestsPerSecond();
 
     /** Journal batch used when a BcJournalEntry names none (Code[10]; dedicate it to the hub). */
     @WithDefault("METERBRDG")

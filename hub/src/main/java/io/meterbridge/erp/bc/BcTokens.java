@@ -25,7 +25,7 @@ public class BcTokens {
 
     public BcTokens(BcConfig config, OidcClients clients) {
         this.config = config;
-        this.tokens = new ClientCredentialTokens(clients, this::clientConfig, config.timeout());
+        this.tokens = new ClientCredentialTokens(clients, this::clientConfig, java.time.Duration.ofMillis(config.timeoutMs()));
     }
 
     /** A valid bearer token; {@code renew} after BC answered 401 to the current one. */
@@ -45,7 +45,7 @@ public class BcTokens {
                 .credentials().clientSecret(required(config.clientSecret().orElse(null), "client-secret"), Method.POST)
                 .end()
                 .scopes(config.scope())
-                .connectionTimeout(config.timeout())
+                .connectionTimeout(java.time.Duration.ofMillis(config.timeoutMs()))
                 .refreshTokenTimeSkew(REFRESH_SKEW)
                 .grant(OidcClientConfig.Grant.Type.CLIENT)
                 .build();

@@ -2,11 +2,7 @@ package io.meterbridge.erp.bc;
 
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -15,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
@@ -26,25 +21,35 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.meterbridge.erp.ErpCallConfig;
 import io.meterbridge.erp.ErpCallGate;
 import io.meterbridge.erp.ErpException;
 import io.meterbridge.platform.RetryAfter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
 
 /**
  * The Business Central system API: customers, sales invoices, corrective credit memos and journal entries through BC's
- * API v2.0 (OAuth 2.0 client credentials, java.net.http).
+ * API v2.0 (OAuth 2.0 client credentials).
+ * <p>
+ * Transport: every HTTP request is one exchange sent to route business-central-call
+ * (routes/erp/business-central-call.yaml, the vendor-call template: throttle at BC's request rate, circuit breaker
+ * with timeout and bulkhead, Camel's http component on {@code hub.erp.bc.base-url}), whose answer step is
+ * {@link #answer}. One attempt per request: 429, 5xx, 408, I/O errors, timeouts and an open circuit throw a retryable
+ * {@link ErpException} (with BC's Retry-After), and the posting's outbox row schedules the next attempt (erp-retry,
+ * {@code hub.erp.retry.*}); any other 4xx throws a non-retryable one.
  * <p>
  * Idempotency: every write is preceded by a look-up of the document's own key (invoice and memo: externalDocumentNumber;
- * journal: documentNumber in ledger entries and journal lines; customer: number), so calling again after a lost answer
- * finds what was made instead of making it twice. A retryable failure in the middle of a document starts the document
- * over from the look-up ({@code hub.erp.bc.document-attempts}), never replays a create blindly.
+ * journal: documentNumber in ledger entries and journal lines; customer: number), so the next attempt after a failure
+ * in the middle of a document (a lost answer, a 503 after the deep insert, the second of two $batch requests) starts
+ * over from the look-up and finds what was made instead of making it twice; a create is never replayed blindly.
  * <p>
  * Governance: every HTTP exchange with BC holds a permit of the process-wide {@link ErpCallGate} for this BC user
- * ({@code hub.erp.bc.concurrency-limit}, BC allows 5), and a client-side sliding window keeps to 6,000 requests per
- * 5 minutes. A 429 is retried after Retry-After (else exponential back-off with jitter) up to
- * {@code hub.erp.bc.max-retries} times, outside the gate, then surfaces as a retryable {@link ErpException}.
+ * ({@code hub.erp.bc.concurrency-limit}, BC allows 5), waiting at most {@code hub.erp.bc.permit-wait-ms} for it; the
+ * route's throttle keeps to BC's 6,000 requests per 5 minutes ({@code hub.erp.bc.requests-per-second}, 20).
  * The client secret and the access token are never logged.
  */
 @ApplicationScoped
@@ -55,27 +60,31 @@ public class BusinessCentralConnector {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     static final int MAX_BATCH_OPERATIONS = 100;
 
+    /** The route every Business Central request goes through (routes/erp/business-central-call.yaml). */
+    static final String CALL = "direct:business-central-call";
+    /** Exchange property of a call: its method and path, for the answer's messages. */
+    private static final String REQUEST = "meterbridgeBcRequest";
+
     private final BcConfig config;
     private final ErpCallGate gate;
     private final ObjectMapper mapper;
-    private final HttpClient http;
-    private final SlidingWindow window;
+    private final ProducerTemplate producer;
     private final ReentrantLock[] documentLocks = new ReentrantLock[64];
     private final Map<String, ReentrantLock> journalLocks = new ConcurrentHashMap<>();
     private final BcTokens tokens;
 
-    /** An answer of BC. */
-    record Reply(int status, JsonNode body) {
+    /** An answer of BC that is not a retryable failure (a 2xx, or a refusal the caller classifies). */
+    public record Reply(int status, JsonNode body) {
     }
 
-    public BusinessCentralConnector(BcConfig config, ErpCallGate gate, ObjectMapper mapper, BcTokens tokens) {
+    public BusinessCentralConnector(BcConfig config, ErpCallConfig calls, ErpCallGate gate, ObjectMapper mapper,
+            ProducerTemplate producer, BcTokens tokens) {
+        calls.requireLongerThan(config.timeoutMs(), "hub.erp.bc.timeout-ms");
         this.config = config;
         this.tokens = tokens;
         this.gate = gate;
         this.mapper = mapper;
-        this.http = HttpClient.newBuilder().connectTimeout(config.timeout()).version(HttpClient.Version.HTTP_1_1)
-                .build();
-        this.window = new SlidingWindow(config.requestsPerWindow(), config.rateWindow());
+        this.producer = producer;
         for (int i = 0; i < documentLocks.length; i++) {
             documentLocks[i] = new ReentrantLock();
         }
@@ -95,7 +104,7 @@ public class BusinessCentralConnector {
     /** Finds the customer by number, or creates it. */
     public BcCustomerRef ensureCustomer(BcCustomer customer) {
         String number = code(customer.number(), 20, "customer number");
-        return withLock("customer:" + number, () -> attempts("customer " + number, () -> {
+        return withLock("customer:" + number, () -> {
             JsonNode found = findOne("customers", "number", number);
             if (found != null) {
                 return new BcCustomerRef(found.path("id").asText(), found.path("number").asText(), false);
@@ -113,9 +122,9 @@ public class BusinessCentralConnector {
             put(body, "postalCode", customer.postalCode());
             put(body, "currencyCode", customer.currencyCode());
             put(body, "taxRegistrationNumber", customer.taxRegistrationNumber());
-            JsonNode created = send("POST", companyUrl("/customers"), body, false).body();
+            JsonNode created = send("POST", companyUrl("/customers"), body).body();
             return new BcCustomerRef(created.path("id").asText(), created.path("number").asText(), true);
-        }));
+        });
     }
 
     // ------------------------------------------------------------------ sales invoices
@@ -129,7 +138,7 @@ public class BusinessCentralConnector {
         if (invoice.lines() == null || invoice.lines().isEmpty()) {
             throw new IllegalArgumentException("a sales invoice needs at least one line");
         }
-        return withLock("invoice:" + key, () -> attempts("sales invoice " + key, () -> {
+        return withLock("invoice:" + key, () -> {
             JsonNode doc = findOne("salesInvoices", "externalDocumentNumber", key);
             boolean created = false;
             if (doc == null) {
@@ -142,11 +151,11 @@ public class BusinessCentralConnector {
                 put(body, "currencyCode", invoice.currencyCode());
                 put(body, "customerPurchaseOrderReference", invoice.customerPurchaseOrderReference());
                 body.set("salesInvoiceLines", lines(invoice.lines()));
-                doc = send("POST", companyUrl("/salesInvoices"), body, false).body();
+                doc = send("POST", companyUrl("/salesInvoices"), body).body();
                 created = true;
             }
             return postIfDraft("salesInvoices", doc, created);
-        }));
+        });
     }
 
     /**
@@ -156,7 +165,7 @@ public class BusinessCentralConnector {
     public BcDocument correctiveCreditMemo(BcCreditMemo memo) {
         String key = code(memo.externalDocumentNumber(), 35, "externalDocumentNumber");
         String invoiceKey = code(memo.invoiceExternalDocumentNumber(), 35, "invoiceExternalDocumentNumber");
-        return withLock("memo:" + key, () -> attempts("credit memo " + key, () -> {
+        return withLock("memo:" + key, () -> {
             JsonNode doc = findOne("salesCreditMemos", "externalDocumentNumber", key);
             boolean created = false;
             if (doc == null) {
@@ -169,7 +178,7 @@ public class BusinessCentralConnector {
                 if (memo.lines() == null || memo.lines().isEmpty()) {
                     lines = JSON.arrayNode();
                     JsonNode invoiceLines = send("GET", companyUrl("/salesInvoices(" + invoice.path("id").asText()
-                            + ")/salesInvoiceLines"), null, true).body().path("value");
+                            + ")/salesInvoiceLines"), null).body().path("value");
                     for (JsonNode l : invoiceLines) {
                         ObjectNode copy = lines.addObject();
                         for (String f : List.of("lineType", "lineObjectNumber", "description", "quantity", "unitPrice",
@@ -189,19 +198,19 @@ public class BusinessCentralConnector {
                 put(body, "creditMemoDate", memo.creditMemoDate());
                 put(body, "postingDate", memo.postingDate());
                 body.set("salesCreditMemoLines", lines);
-                doc = send("POST", companyUrl("/salesCreditMemos"), body, false).body();
+                doc = send("POST", companyUrl("/salesCreditMemos"), body).body();
                 created = true;
             }
             return postIfDraft("salesCreditMemos", doc, created);
-        }));
+        });
     }
 
     private BcDocument postIfDraft(String set, JsonNode doc, boolean created) {
         String id = doc.path("id").asText();
         if ("Draft".equals(doc.path("status").asText())) {
-            send("POST", companyUrl("/" + set + "(" + id + ")/Microsoft.NAV.post"), null, false);
+            send("POST", companyUrl("/" + set + "(" + id + ")/Microsoft.NAV.post"), null);
         }
-        JsonNode now = send("GET", companyUrl("/" + set + "(" + id + ")"), null, true).body();
+        JsonNode now = send("GET", companyUrl("/" + set + "(" + id + ")"), null).body();
         return new BcDocument(id, now.path("number").asText(), now.path("externalDocumentNumber").asText(),
                 now.path("status").asText(), now.path("totalAmountIncludingTax").decimalValue(), created);
     }
@@ -224,39 +233,37 @@ public class BusinessCentralConnector {
         ReentrantLock lock = journalLocks.computeIfAbsent(journalCode, k -> new ReentrantLock(true));
         lock.lock();
         try {
-            return attempts("journal document " + doc, () -> {
-                JsonNode posted = send("GET", companyUrl("/generalLedgerEntries") + filter("documentNumber", doc), null,
-                        true).body().path("value");
-                JsonNode journal = findOne("journals", "code", journalCode);
-                if (posted.size() > 0) {
-                    return new BcJournalResult(journal == null ? null : journal.path("id").asText(), journalCode, doc,
-                            entry.lines().size(), true);
+            JsonNode posted = send("GET", companyUrl("/generalLedgerEntries") + filter("documentNumber", doc), null)
+                    .body().path("value");
+            JsonNode journal = findOne("journals", "code", journalCode);
+            if (posted.size() > 0) {
+                return new BcJournalResult(journal == null ? null : journal.path("id").asText(), journalCode, doc,
+                        entry.lines().size(), true);
+            }
+            if (journal == null) {
+                ObjectNode body = JSON.objectNode();
+                body.put("code", journalCode);
+                body.put("displayName", "Meterbridge postings");
+                journal = send("POST", companyUrl("/journals"), body).body();
+            }
+            String journalId = journal.path("id").asText();
+            String linesUrl = "/journals(" + journalId + ")/journalLines";
+            int present = send("GET", companyUrl(linesUrl) + filter("documentNumber", doc), null).body()
+                    .path("value").size();
+            List<ObjectNode> missing = new ArrayList<>();
+            for (int i = present; i < entry.lines().size(); i++) {
+                missing.add(journalLine(entry, doc, entry.lines().get(i)));
+            }
+            if (missing.size() == 1) {
+                send("POST", companyUrl(linesUrl), missing.get(0));
+            } else {
+                for (int from = 0; from < missing.size(); from += MAX_BATCH_OPERATIONS) {
+                    batch(companyPath() + linesUrl, missing.subList(from,
+                            Math.min(missing.size(), from + MAX_BATCH_OPERATIONS)));
                 }
-                if (journal == null) {
-                    ObjectNode body = JSON.objectNode();
-                    body.put("code", journalCode);
-                    body.put("displayName", "Meterbridge postings");
-                    journal = send("POST", companyUrl("/journals"), body, false).body();
-                }
-                String journalId = journal.path("id").asText();
-                String linesUrl = "/journals(" + journalId + ")/journalLines";
-                int present = send("GET", companyUrl(linesUrl) + filter("documentNumber", doc), null, true).body()
-                        .path("value").size();
-                List<ObjectNode> missing = new ArrayList<>();
-                for (int i = present; i < entry.lines().size(); i++) {
-                    missing.add(journalLine(entry, doc, entry.lines().get(i)));
-                }
-                if (missing.size() == 1) {
-                    send("POST", companyUrl(linesUrl), missing.get(0), false);
-                } else {
-                    for (int from = 0; from < missing.size(); from += MAX_BATCH_OPERATIONS) {
-                        batch(companyPath() + linesUrl, missing.subList(from,
-                                Math.min(missing.size(), from + MAX_BATCH_OPERATIONS)));
-                    }
-                }
-                send("POST", companyUrl("/journals(" + journalId + ")/Microsoft.NAV.post"), null, false);
-                return new BcJournalResult(journalId, journalCode, doc, entry.lines().size(), false);
-            });
+            }
+            send("POST", companyUrl("/journals(" + journalId + ")/Microsoft.NAV.post"), null);
+            return new BcJournalResult(journalId, journalCode, doc, entry.lines().size(), false);
         } finally {
             lock.unlock();
         }
@@ -293,7 +300,7 @@ public class BusinessCentralConnector {
             op.putObject("headers").put("Content-Type", "application/json");
             op.set("body", bodies.get(i));
         }
-        JsonNode responses = send("POST", apiRoot() + "/$batch", batch, false, Map.of("Isolation", "snapshot"))
+        JsonNode responses = send("POST", apiRoot() + "/$batch", batch, Map.of("Isolation", "snapshot"))
                 .body().path("responses");
         for (JsonNode r : responses) {
             int status = r.path("status").asInt();
@@ -317,9 +324,9 @@ public class BusinessCentralConnector {
         return "companies(" + required(config.companyId(), "company-id") + ")";
     }
 
+    /** The environment's API root, relative to the service root {@code hub.erp.bc.base-url} (the route's endpoint). */
     private String apiRoot() {
-        return config.baseUrl().replaceAll("/+$", "") + "/" + required(config.tenant(), "tenant") + "/"
-                + config.environment() + "/api/v2.0";
+        return required(config.tenant(), "tenant") + "/" + config.environment() + "/api/v2.0";
     }
 
     private String companyUrl(String path) {
@@ -333,7 +340,7 @@ public class BusinessCentralConnector {
 
     /** The one entity of {@code set} whose {@code field} equals {@code value}, or null. */
     private JsonNode findOne(String set, String field, String value) {
-        JsonNode found = send("GET", companyUrl("/" + set) + filter(field, value), null, true).body().path("value");
+        JsonNode found = send("GET", companyUrl("/" + set) + filter(field, value), null).body().path("value");
         if (found.size() > 1) {
             LOG.warnf("Business Central holds %d %s with %s %s; using the first posted one", found.size(), set, field,
                     value);
@@ -346,74 +353,95 @@ public class BusinessCentralConnector {
         return found.size() == 0 ? null : found.get(0);
     }
 
-    Reply send(String method, String url, JsonNode body, boolean retryServerErrors) {
-        return send(method, url, body, retryServerErrors, Map.of());
+    Reply send(String method, String url, JsonNode body) {
+        return send(method, url, body, Map.of());
     }
 
     /**
-     * One request with BC's limits kept: the client-side window, then a gate permit for the exchange itself. 429 is
-     * always retried (BC did nothing); 5xx and transport errors only when {@code retryServerErrors} (reads), because
-     * a create may have taken effect before its answer was lost: the caller starts the document over instead.
+     * One request, one attempt (plus one with a renewed token when BC refused the token): {@code url} is relative to
+     * the service root, query included. A 4xx other than 429/408 is a non-retryable {@link ErpException}; the
+     * retryable failures are thrown by {@link #answer} inside the route's circuit breaker, or stand for no answer.
      */
-    Reply send(String method, String url, JsonNode body, boolean retryServerErrors, Map<String, String> headers) {
-        boolean refreshed = false;
-        for (int attempt = 0;; attempt++) {
-            window.acquire();
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(config.timeout())
-                    .header("Authorization", "Bearer " + token(false)).header("Accept", "application/json");
-            headers.forEach(request::header);
-            if (body != null) {
-                request.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
-            } else {
-                request.method(method, HttpRequest.BodyPublishers.noBody());
-            }
-            HttpResponse<String> response;
-            try {
-                response = gate.call(account(), config.concurrencyLimit(),
-                        () -> http.send(request.build(), HttpResponse.BodyHandlers.ofString()));
-            } catch (IOException e) {
-                if (retryServerErrors && attempt < config.maxRetries()) {
-                    sleep(backoff(attempt, null));
-                    continue;
-                }
-                throw new ErpException("Business Central did not answer " + method + " " + path(url) + ": " + e,
-                        true, 0, null, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ErpException("interrupted while calling Business Central", true, 0, null, e);
-            } catch (ErpException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new ErpException("calling Business Central failed: " + e, true, 0, null, e);
-            }
-            int status = response.statusCode();
-            if (status == 401 && !refreshed) {
-                refreshed = true;
-                token(true);
-                attempt--;
-                continue;
-            }
-            Duration retryAfter = retryAfter(response);
-            if (status == 429 || (status >= 500 && retryServerErrors)) {
-                if (attempt < config.maxRetries()) {
-                    Duration wait = backoff(attempt, retryAfter);
-                    LOG.debugf("Business Central answered %d to %s %s; retry %d in %d ms", status, method, path(url),
-                            attempt + 1, wait.toMillis());
-                    sleep(wait);
-                    continue;
-                }
-            }
-            JsonNode json = parse(response.body());
-            if (status >= 400) {
-                JsonNode error = json.path("error");
-                boolean retryable = status == 429 || status >= 500 || status == 408;
-                throw new ErpException("Business Central answered " + status + " to " + method + " " + path(url)
-                        + (error.isMissingNode() ? "" : " (" + error.path("code").asText() + "): "
-                                + error.path("message").asText()), retryable, status, retryAfter);
-            }
-            return new Reply(status, json);
+    Reply send(String method, String url, JsonNode body, Map<String, String> headers) {
+        Reply reply = call(method, url, body, headers, false);
+        if (reply.status() == 401) {
+            reply = call(method, url, body, headers, true);
         }
+        if (reply.status() >= 400) {
+            JsonNode error = reply.body().path("error");
+            throw new ErpException("Business Central answered " + reply.status() + " to " + method + " " + path(url)
+                    + (error.isMissingNode() ? "" : " (" + error.path("code").asText() + "): "
+                            + error.path("message").asText()), false, reply.status(), null);
+        }
+        return reply;
+    }
+
+    /**
+     * Sends the request as a fresh exchange (no header of the posting's exchange reaches BC, the token never reaches
+     * the posting's exchange) to route business-central-call, holding a permit of this BC user's gate.
+     */
+    private Reply call(String method, String url, JsonNode body, Map<String, String> headers, boolean renewToken) {
+        String authorization = "Bearer " + bearerToken(renewToken);
+        int query = url.indexOf('?');
+        Exchange result;
+        try {
+            result = gate.call(account(), config.concurrencyLimit(), Duration.ofMillis(config.permitWaitMs()),
+                    () -> producer.send(CALL, exchange -> {
+                        exchange.setProperty(REQUEST, method + " " + path(url));
+                        Message message = exchange.getMessage();
+                        headers.forEach(message::setHeader);
+                        message.setHeader("Authorization", authorization);
+                        message.setHeader("Accept", "application/json");
+                        message.setHeader(Exchange.HTTP_METHOD, method);
+                        message.setHeader(Exchange.HTTP_PATH, query < 0 ? url : url.substring(0, query));
+                        if (query >= 0) {
+                            // Already encoded (filter): sent as it is.
+                            message.setHeader(Exchange.HTTP_RAW_QUERY, url.substring(query + 1));
+                        }
+                        if (body != null) {
+                            message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+                            message.setBody(body.toString());
+                        } else {
+                            message.setBody(null);
+                        }
+                    }));
+        } catch (ErpException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ErpException("calling Business Central failed: " + e, true, 0, null, e);
+        }
+        Exception failure = result.getException();
+        if (failure instanceof ErpException e) {
+            throw e;
+        }
+        if (failure != null) {
+            // No answer (I/O error, the breaker's timeout or bulkhead, an open circuit): BC may have done the write;
+            // the next attempt starts from the document's look-up.
+            throw new ErpException("Business Central did not answer " + method + " " + path(url) + ": " + failure,
+                    true, 0, null, failure);
+        }
+        return result.getMessage().getBody(Reply.class);
+    }
+
+    /**
+     * The answer step of route business-central-call, inside its circuit breaker: 429, 5xx and 408 throw a retryable
+     * {@link ErpException} with BC's Retry-After (so they count as failures of the breaker); any other answer is
+     * returned for the caller to judge (a refused document is no sign of an outage).
+     */
+    public Reply answer(Exchange exchange) {
+        Message message = exchange.getMessage();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        JsonNode json = parse(message.getBody(String.class));
+        if (status == 429 || status >= 500 || status == 408) {
+            String request = exchange.getProperty(REQUEST, "", String.class);
+            JsonNode error = json.path("error");
+            LOG.debugf("Business Central answered %d to %s", status, request);
+            throw new ErpException("Business Central answered " + status + " to " + request
+                    + (error.isMissingNode() ? "" : " (" + error.path("code").asText() + "): "
+                            + error.path("message").asText()), true, status,
+                    RetryAfter.parse(message.getHeader("Retry-After", String.class)));
+        }
+        return new Reply(status, json);
     }
 
     private JsonNode parse(String text) {
@@ -427,54 +455,20 @@ public class BusinessCentralConnector {
         }
     }
 
-    /** The path of a URL, for messages: never the query's values... they are only document keys, but stay short. */
+    /** The path of a request, for messages: never the query's values... they are only document keys, but stay short. */
     private static String path(String url) {
-        return URI.create(url).getRawPath();
+        int query = url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query);
+    }
+
+    /** The bearer token of a request; {@code renew}: BC refused the last one, fetch a new one. */
+    private String bearerToken(boolean renew) {
+        return token(renew);
     }
 
     /** A valid access token (client credentials, {@link BcTokens}); {@code renew} when BC refused the current one. */
     private String token(boolean renew) {
         return tokens.bearerToken(renew);
-    }
-
-    /** The answer's Retry-After (platform's one parser: seconds or an HTTP date), or null. */
-    private static Duration retryAfter(HttpResponse<?> response) {
-        return RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null));
-    }
-
-    /** Retry-After when BC sent one (capped at retry-max-delay), else exponential with equal jitter. */
-    private Duration backoff(int attempt, Duration retryAfter) {
-        long max = config.retryMaxDelay().toMillis();
-        if (retryAfter != null) {
-            return Duration.ofMillis(Math.min(max, retryAfter.toMillis()));
-        }
-        long exp = Math.min(max, config.retryInitialDelay().toMillis() << Math.min(attempt, 20));
-        return Duration.ofMillis(exp / 2 + ThreadLocalRandom.current().nextLong(exp / 2 + 1));
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ErpException("interrupted while backing off", true, 0, null, e);
-        }
-    }
-
-    /** Runs a whole document operation again from its look-up after a retryable failure, a bounded number of times. */
-    private <T> T attempts(String what, Supplier<T> once) {
-        for (int attempt = 1;; attempt++) {
-            try {
-                return once.get();
-            } catch (ErpException e) {
-                if (!e.retryable() || attempt >= config.documentAttempts()) {
-                    throw e;
-                }
-                LOG.infof("Business Central: %s failed (%s), starting over (attempt %d of %d)", what, e.status(),
-                        attempt + 1, config.documentAttempts());
-                sleep(backoff(attempt - 1, e.retryAfter()));
-            }
-        }
     }
 
     /** Serializes work on one document key in this process, so two callers cannot both create it. */
@@ -537,35 +531,5 @@ public class BusinessCentralConnector {
     private static String required(java.util.Optional<String> value, String key) {
         return value.filter(v -> !v.isBlank()).orElseThrow(() -> new ErpException("hub.erp.bc." + key
                 + " is not configured", false, 0, null));
-    }
-
-    /** Sliding-window log of request times: at most {@code limit} in any {@code window}; acquire waits for room. */
-    static final class SlidingWindow {
-        private final int limit;
-        private final long windowMillis;
-        private final java.util.ArrayDeque<Long> calls = new java.util.ArrayDeque<>();
-
-        SlidingWindow(int limit, Duration window) {
-            this.limit = limit;
-            this.windowMillis = window.toMillis();
-        }
-
-        void acquire() {
-            while (true) {
-                long wait;
-                synchronized (calls) {
-                    long now = System.currentTimeMillis();
-                    while (!calls.isEmpty() && calls.peekFirst() <= now - windowMillis) {
-                        calls.pollFirst();
-                    }
-                    if (calls.size() < limit) {
-                        calls.addLast(now);
-                        return;
-                    }
-                    wait = calls.peekFirst() + windowMillis - now;
-                }
-                sleep(Duration.ofMillis(Math.max(1, wait)));
-            }
-        }
     }
 }

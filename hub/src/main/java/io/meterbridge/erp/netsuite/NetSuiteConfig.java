@@ -15,8 +15,9 @@ public interface NetSuiteConfig {
 
     /**
      * Record service base URL, up to and including {@code /services/rest/record/v1}
-     * ({@code https://<account>.suitetalk.api.netsuite.com/services/rest/record/v1}). Unset: NetSuite is not configured
-     * and every call fails with a non-retryable {@code ErpException}.
+     * ({@code https://<account>.suitetalk.api.netsuite.com/services/rest/record/v1}): the http endpoint of route
+     * netsuite-call, and the URL TBA signs. Unset: NetSuite is not configured, the route's endpoint names a host that
+     * never resolves, and every call fails with a non-retryable {@code ErpException} before it is sent.
      */
     Optional<String> baseUrl();
 
@@ -74,23 +75,28 @@ public interface NetSuiteConfig {
     @WithDefault("rest_webservices")
     String scope();
 
-    /** Timeout of one HTTP request (connect and answer). */
-    @WithDefault("PT30S")
-    Duration timeout();
+    /**
+     * Timeout of one HTTP request in milliseconds (connect, and then the answer): the http endpoint's of route
+     * netsuite-call, and the token request's.
+     */
+    @WithDefault("30000")
+    long timeoutMs();
 
-    /** The account's concurrency pool as the hub uses it: never more requests in flight to this account. */
+    /**
+     * The account's concurrency pool as the hub uses it: never more requests in flight to this account (the gate's
+     * permits, and the bulkhead of route netsuite-call).
+     */
     @WithDefault("5")
     int concurrencyLimit();
 
-    /** Retries inside the connector on 429/request-limit, 5xx and I/O errors before a retryable ErpException. */
-    @WithDefault("4")
-    int maxRetries();
+    /** Requests per second the throttle of route netsuite-call lets through, per hub instance. */
+    @WithDefault("25")
+    int requestsPerSecond();
 
-    /** First back-off (doubled per retry, with jitter) when NetSuite sends no Retry-After. */
-    @WithDefault("PT0.5S")
-    Duration initialBackoff();
-
-    /** Longest back-off inside the connector; a longer Retry-After is left to the caller's redelivery. */
-    @WithDefault("PT10S")
-    Duration maxBackoff();
+    /**
+     * How long a call waits for one of the pool's permits before it fails retryable (the posting's row then schedules
+     * the next attempt), in milliseconds.
+     */
+    @WithDefault("2000")
+    long permitWaitMs();
 }

@@ -2,15 +2,9 @@ package io.meterbridge.erp.netsuite;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.jboss.logging.Logger;
 
@@ -18,6 +12,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.meterbridge.erp.ErpCallConfig;
 import io.meterbridge.erp.ErpCallGate;
 import io.meterbridge.erp.ErpException;
 import io.meterbridge.platform.RetryAfter;
@@ -25,6 +20,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
 
 /**
  * The NetSuite system API: posts billing documents to NetSuite's REST record service v1 and returns their internal
@@ -33,11 +31,18 @@ import jakarta.inject.Named;
  * up by external id first, and a create answered "duplicate" (an earlier attempt's answer was lost) is resolved by
  * that look-up too.
  * <p>
+ * Transport: every HTTP request is one exchange sent to route netsuite-call (routes/erp/netsuite-call.yaml, the
+ * vendor-call template: throttle, circuit breaker with timeout and bulkhead, Camel's http component on
+ * {@code hub.erp.netsuite.base-url}), whose answer step is {@link #answer}. One attempt per request: 429 /
+ * CONCURRENCY_LIMIT_EXCEEDED / "Request limit exceeded", 5xx, 408, I/O errors, timeouts and an open circuit throw a
+ * retryable {@link ErpException} (with NetSuite's Retry-After, read by the platform's one parser), and the posting's
+ * outbox row schedules the next attempt (erp-retry, {@code hub.erp.retry.*}); a rejected request (other 4xx) throws
+ * a non-retryable one. Because every write is an upsert by external id or a create guarded by a look-up, the next
+ * attempt of a multi-request operation that failed half-way finds what the first one made.
+ * <p>
  * Governance: every HTTP request holds a permit of the account's pool in {@link ErpCallGate} (shared by all callers
- * in the process), so the hub never has more than {@code concurrency-limit} requests in flight to the account. On 429 /
- * CONCURRENCY_LIMIT_EXCEEDED / "Request limit exceeded", 5xx and I/O errors the connector backs off (Retry-After, else
- * exponential with jitter; no permit held while waiting) and retries {@code max-retries} times, then throws a
- * retryable {@link ErpException}; a rejected request (other 4xx) throws a non-retryable one at once.
+ * in the process), so the hub never has more than {@code concurrency-limit} requests in flight to the account; a
+ * request that gets no permit within {@code permit-wait-ms} fails retryable instead of parking the route's thread.
  * Secrets are never logged; the exception messages carry NetSuite's error detail only.
  */
 @ApplicationScoped
@@ -48,29 +53,45 @@ public class NetSuiteConnector {
     private static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN).build();
 
+    /** The route every NetSuite request goes through (routes/erp/netsuite-call.yaml). */
+    static final String CALL = "direct:netsuite-call";
+    /** Exchange property of a call: its method and path, for the answer's messages. */
+    private static final String REQUEST = "meterbridgeNetSuiteRequest";
+
     private final NetSuiteSettings settings;
     private final ErpCallGate gate;
-    private final HttpClient http;
+    private final ProducerTemplate producer;
     private final TbaSigner signer;
     private final NetSuiteTokens tokens;
 
     @Inject
-    public NetSuiteConnector(NetSuiteConfig config, ErpCallGate gate, NetSuiteTokens tokens) {
-        this(NetSuiteSettings.from(config), gate, tokens);
+    public NetSuiteConnector(NetSuiteConfig config, ErpCallConfig calls, ErpCallGate gate, ProducerTemplate producer,
+            NetSuiteTokens tokens) {
+        this(NetSuiteSettings.from(config), gate, producer, tokens);
+        calls.requireLongerThan(config.timeoutMs(), "hub.erp.netsuite.timeout-ms");
     }
 
-    /** A connector for given settings (a second account, tests); shares the gate, so the pool is per account. */
+    /** A connector for given settings (a second set of credentials, tests), with the hub's route and token source. */
     public NetSuiteConnector(NetSuiteSettings settings, ErpCallGate gate) {
-        this(settings, gate, CDI.current().select(NetSuiteTokens.class).get());
+        this(settings, gate, CDI.current().select(ProducerTemplate.class).get());
     }
 
-    /** As above, with the token source given (OAuth 2.0 and M2M tokens per account settings). */
-    public NetSuiteConnector(NetSuiteSettings settings, ErpCallGate gate, NetSuiteTokens tokens) {
+    /** As above, with the producer given. */
+    public NetSuiteConnector(NetSuiteSettings settings, ErpCallGate gate, ProducerTemplate producer) {
+        this(settings, gate, producer, CDI.current().select(NetSuiteTokens.class).get());
+    }
+
+    /**
+     * A connector for given settings; shares the gate, so the pool is per account. Its requests go through the same
+     * route, so its base URL must be the route's ({@code hub.erp.netsuite.base-url}). OAuth 2.0 and M2M tokens come
+     * from {@code tokens}, per account settings.
+     */
+    public NetSuiteConnector(NetSuiteSettings settings, ErpCallGate gate, ProducerTemplate producer,
+            NetSuiteTokens tokens) {
         this.settings = settings;
         this.gate = gate;
+        this.producer = producer;
         this.tokens = tokens;
-        this.http = HttpClient.newBuilder().connectTimeout(settings.timeout()).version(HttpClient.Version.HTTP_1_1)
-                .build();
         this.signer = settings.auth() == NetSuiteSettings.Auth.TBA ? new TbaSigner(settings.accountId(),
                 nonNull(settings.consumerKey()), nonNull(settings.consumerSecret()), nonNull(settings.tokenId()),
                 nonNull(settings.tokenSecret())) : null;
@@ -178,109 +199,118 @@ public class NetSuiteConnector {
         return location.substring(location.lastIndexOf('/') + 1);
     }
 
-    // ---- HTTP, governance and retries
+    // ---- HTTP: one exchange per request through route netsuite-call
 
-    private record Answer(int status, JsonNode body, String location) {
+    /** An answer of NetSuite that is not a retryable failure (a 2xx, or a refusal the caller classifies). */
+    public record Answer(int status, JsonNode body, String location) {
     }
 
     /**
-     * One logical request: each attempt runs inside the account's gate; retries on throttling, 5xx and I/O errors.
+     * One request, one attempt (plus one with a renewed token when an OAuth 2.0 token was refused).
      * {@code allow404}: a 404 is an answer (look-ups), not an error.
      */
     private Answer send(String method, String path, JsonNode body, boolean allow404) {
         if (settings.baseUrl() == null) {
             throw new ErpException("NetSuite is not configured (hub.erp.netsuite.base-url)", false, 0);
         }
-        URI uri = URI.create(settings.baseUrl() + path);
         String payload = body == null ? null : write(body);
-        ErpException last = null;
-        for (int attempt = 0; attempt <= settings.maxRetries(); attempt++) {
-            if (attempt > 0) {
-                Duration wait = last.retryAfter() != null ? last.retryAfter() : backoff(attempt);
-                if (wait.compareTo(settings.maxBackoff()) > 0) {
-                    break; // a long Retry-After is the caller's redelivery to wait for, not a blocked thread
-                }
-                sleep(wait);
-            }
-            HttpResponse<String> response;
-            try {
-                HttpRequest request = request(method, uri, payload);
-                response = gate.call(settings.gateKey(), settings.concurrencyLimit(),
-                        () -> http.send(request, HttpResponse.BodyHandlers.ofString()));
-            } catch (IOException e) {
-                last = new ErpException("NetSuite " + method + " " + path + " failed: " + e, true, 0, null, null, e);
-                LOG.debugf("NetSuite %s %s attempt %d: %s", method, path, attempt + 1, e.toString());
-                continue;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ErpException("interrupted calling NetSuite", true, 0, null, null, e);
-            } catch (ErpException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new ErpException("NetSuite " + method + " " + path + " failed: " + e, true, 0, null, null, e);
-            }
-            int status = response.statusCode();
-            JsonNode answer = read(response.body());
-            String code = answer.path("o:errorDetails").path(0).path("o:errorCode").asText(null);
-            String detail = answer.path("o:errorDetails").path(0).path("detail").asText("");
-            if (status < 300 || (status == 404 && allow404)) {
-                return new Answer(status, answer, response.headers().firstValue("Location").orElse(null));
-            }
-            String message = "NetSuite " + method + " " + path + " answered " + status + (code == null ? "" : " " + code)
-                    + (detail.isEmpty() ? "" : ": " + detail);
-            boolean throttled = status == 429 || "CONCURRENCY_LIMIT_EXCEEDED".equals(code)
-                    || detail.contains("Request limit exceeded");
-            if (status == 401 && settings.auth() != NetSuiteSettings.Auth.TBA && attempt == 0) {
-                forgetToken(); // expired or revoked token: fetch a new one and try once more
-                last = new ErpException(message, false, status, code, Duration.ZERO, null);
-                continue;
-            }
-            if (throttled || status >= 500 || status == 408) {
-                last = new ErpException(message, true, status, code, retryAfter(response).orElse(null), null);
-                LOG.debugf("NetSuite %s %s attempt %d: %d %s", method, path, attempt + 1, status, code);
-                continue;
-            }
-            throw new ErpException(message, false, status, code, null, null);
+        Answer answer = call(method, path, payload, false);
+        if (answer.status() == 401 && settings.auth() != NetSuiteSettings.Auth.TBA) {
+            answer = call(method, path, payload, true); // expired or revoked token: the same request with a new one
         }
-        throw new ErpException(last.getMessage() + " (after " + (settings.maxRetries() + 1) + " attempts at most)",
-                last.retryable(), last.status(), last.errorCode(),
-                last.retryAfter(), last.getCause());
-    }
-
-    private HttpRequest request(String method, URI uri, String payload) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(settings.timeout())
-                .header("Accept", "application/json")
-                .method(method, payload == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8));
-        if (payload != null) {
-            b.header("Content-Type", "application/json");
+        if (answer.status() < 300 || (answer.status() == 404 && allow404)) {
+            return answer;
         }
-        b.header("Authorization", settings.auth() == NetSuiteSettings.Auth.TBA ? signer.header(method, uri)
-                : "Bearer " + token());
-        return b.build();
+        String code = errorCode(answer.body());
+        throw new ErpException(message(method + " " + path, answer.status(), code, answer.body()), false,
+                answer.status(), code, null, null);
     }
 
-    /** Exponential back-off with jitter: between half and all of initial x 2^(attempt-1), at most max-backoff. */
-    private Duration backoff(int attempt) {
-        long base = settings.initialBackoff().toMillis() << Math.min(attempt - 1, 20);
-        long capped = Math.min(base, settings.maxBackoff().toMillis());
-        return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
+    /**
+     * Sends the request as a fresh exchange (so no header of the posting's exchange reaches NetSuite) to route
+     * netsuite-call, holding a permit of the account's pool. TBA signs the URL the route's http endpoint calls:
+     * the base URL (the same key as the endpoint's) plus the request's path.
+     */
+    private Answer call(String method, String path, String payload, boolean renewToken) {
+        String authorization = settings.auth() == NetSuiteSettings.Auth.TBA
+                ? signer.header(method, URI.create(settings.baseUrl() + path))
+                : "Bearer " + bearerToken(renewToken);
+        Exchange result;
+        try {
+            result = gate.call(settings.gateKey(), settings.concurrencyLimit(), settings.permitWait(),
+                    () -> producer.send(CALL, exchange -> {
+                        exchange.setProperty(REQUEST, method + " " + path);
+                        Message message = exchange.getMessage();
+                        message.setHeader("Authorization", authorization);
+                        message.setHeader("Accept", "application/json");
+                        message.setHeader(Exchange.HTTP_METHOD, method);
+                        // Relative to the endpoint's base URL, which the http component joins with a slash.
+                        message.setHeader(Exchange.HTTP_PATH, path.substring(1));
+                        if (payload != null) {
+                            message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+                        }
+                        message.setBody(payload);
+                    }));
+        } catch (ErpException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ErpException("NetSuite " + method + " " + path + " failed: " + e, true, 0, null, null, e);
+        }
+        Exception failure = result.getException();
+        if (failure instanceof ErpException e) {
+            throw e;
+        }
+        if (failure != null) {
+            // No answer: I/O error, the breaker's timeout or bulkhead, an open circuit. NetSuite may have done the
+            // write; the next attempt's upsert or look-up finds it.
+            LOG.debugf("NetSuite %s %s: %s", method, path, failure.toString());
+            throw new ErpException("NetSuite " + method + " " + path + " failed: " + failure, true, 0, null, null,
+                    failure);
+        }
+        return result.getMessage().getBody(Answer.class);
     }
 
-    /** The answer's Retry-After (platform's one parser: seconds or an HTTP date). */
-    static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        return Optional.ofNullable(RetryAfter.parse(response.headers().firstValue("Retry-After").orElse(null)));
+    /**
+     * The answer step of route netsuite-call, inside its circuit breaker: throttling (429, CONCURRENCY_LIMIT_EXCEEDED,
+     * "Request limit exceeded"), 5xx and 408 throw a retryable {@link ErpException} with NetSuite's Retry-After, so
+     * they count as failures of the breaker; any other answer is returned for the caller to judge (a 404 of a
+     * look-up is an answer, and a refused document is no sign of an outage).
+     */
+    public Answer answer(Exchange exchange) {
+        Message message = exchange.getMessage();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        JsonNode body = read(message.getBody(String.class));
+        String code = errorCode(body);
+        boolean throttled = status == 429 || "CONCURRENCY_LIMIT_EXCEEDED".equals(code)
+                || detail(body).contains("Request limit exceeded");
+        if (throttled || status >= 500 || status == 408) {
+            String request = exchange.getProperty(REQUEST, "", String.class);
+            LOG.debugf("NetSuite %s: %d %s", request, status, code);
+            throw new ErpException(message(request, status, code, body), true, status, code,
+                    RetryAfter.parse(message.getHeader("Retry-After", String.class)), null);
+        }
+        return new Answer(status, body, message.getHeader("Location", String.class));
+    }
+
+    private static String errorCode(JsonNode body) {
+        return body.path("o:errorDetails").path(0).path("o:errorCode").asText(null);
+    }
+
+    private static String detail(JsonNode body) {
+        return body.path("o:errorDetails").path(0).path("detail").asText("");
+    }
+
+    private static String message(String request, int status, String code, JsonNode body) {
+        String detail = detail(body);
+        return "NetSuite " + request + " answered " + status + (code == null ? "" : " " + code)
+                + (detail.isEmpty() ? "" : ": " + detail);
     }
 
     // ---- OAuth 2.0 client credentials and M2M (NetSuiteTokens, quarkus-oidc-client)
 
-    private String token() {
-        return tokens.bearerToken(settings, false);
-    }
-
-    /** NetSuite refused the token (expired or revoked): a new one is fetched now, for the one more attempt. */
-    private void forgetToken() {
-        tokens.bearerToken(settings, true);
+    /** The bearer token of a request (OAuth 2.0 or M2M); {@code renew}: NetSuite refused the last one, fetch a new one. */
+    private String bearerToken(boolean renew) {
+        return tokens.bearerToken(settings, renew);
     }
 
     // ---- JSON
@@ -301,15 +331,6 @@ public class NetSuiteConnector {
             return JSON.readTree(body);
         } catch (IOException e) {
             return JSON.createObjectNode();
-        }
-    }
-
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ErpException("interrupted while backing off", true, 0, null, null, e);
         }
     }
 }

@@ -9,8 +9,7 @@ import java.util.Locale;
  */
 public record NetSuiteSettings(String baseUrl, String accountId, Auth auth, String consumerKey, String consumerSecret,
         String tokenId, String tokenSecret, String tokenUrl, String clientId, String clientSecret, String scope,
-        Duration timeout, int concurrencyLimit, int maxRetries, Duration initialBackoff, Duration maxBackoff,
-        M2m m2m) {
+        Duration timeout, int concurrencyLimit, Duration permitWait, M2m m2m) {
 
     public enum Auth { TBA, OAUTH2, M2M }
 
@@ -41,8 +40,8 @@ public record NetSuiteSettings(String baseUrl, String accountId, Auth auth, Stri
                 : base.replaceFirst("/record/v1$", "/auth/oauth2/v1/token"));
         return new NetSuiteSettings(base, c.accountId(), auth, c.consumerKey().orElse(null),
                 c.consumerSecret().orElse(null), c.tokenId().orElse(null), c.tokenSecret().orElse(null), tokenUrl,
-                c.clientId().orElse(null), c.clientSecret().orElse(null), c.scope(), c.timeout(), c.concurrencyLimit(),
-                c.maxRetries(), c.initialBackoff(), c.maxBackoff(), new M2m(c.certificateId().orElse(null),
+                c.clientId().orElse(null), c.clientSecret().orElse(null), c.scope(), Duration.ofMillis(c.timeoutMs()),
+                c.concurrencyLimit(), Duration.ofMillis(c.permitWaitMs()), new M2m(c.certificateId().orElse(null),
                         c.privateKey().orElse(null), c.privateKeyFile().orElse(null), c.signatureAlgorithm(),
                         c.assertionLifetime()));
     }
@@ -58,24 +57,18 @@ public record NetSuiteSettings(String baseUrl, String accountId, Auth auth, Stri
 
     public NetSuiteSettings withAuth(Auth value) {
         return new NetSuiteSettings(baseUrl, accountId, value, consumerKey, consumerSecret, tokenId, tokenSecret,
-                tokenUrl, clientId, clientSecret, scope, timeout, concurrencyLimit, maxRetries, initialBackoff, maxBackoff, m2m);
+                tokenUrl, clientId, clientSecret, scope, timeout, concurrencyLimit, permitWait, m2m);
     }
 
     public NetSuiteSettings withTbaSecrets(String newConsumerSecret, String newTokenSecret) {
         return new NetSuiteSettings(baseUrl, accountId, auth, consumerKey, newConsumerSecret, tokenId, newTokenSecret,
-                tokenUrl, clientId, clientSecret, scope, timeout, concurrencyLimit, maxRetries, initialBackoff, maxBackoff, m2m);
-    }
-
-    public NetSuiteSettings withRetries(int retries, Duration initial, Duration max) {
-        return new NetSuiteSettings(baseUrl, accountId, auth, consumerKey, consumerSecret, tokenId, tokenSecret,
-                tokenUrl, clientId, clientSecret, scope, timeout, concurrencyLimit, retries, initial, max, m2m);
+                tokenUrl, clientId, clientSecret, scope, timeout, concurrencyLimit, permitWait, m2m);
     }
 
     /** The same account with another M2M key or assertion lifetime (tests of refused assertions). */
     public NetSuiteSettings withM2m(M2m value) {
         return new NetSuiteSettings(baseUrl, accountId, Auth.M2M, consumerKey, consumerSecret, tokenId, tokenSecret,
-                tokenUrl, clientId, clientSecret, scope, timeout, concurrencyLimit, maxRetries, initialBackoff, maxBackoff,
-                value);
+                tokenUrl, clientId, clientSecret, scope, timeout, concurrencyLimit, permitWait, value);
     }
 
     @Override
@@ -83,6 +76,6 @@ public record NetSuiteSettings(String baseUrl, String accountId, Auth auth, Stri
         return "NetSuiteSettings[baseUrl=" + baseUrl + ", accountId=" + accountId + ", auth=" + auth + ", consumerKey="
                 + consumerKey + ", consumerSecret=****, tokenId=" + tokenId + ", tokenSecret=****, tokenUrl=" + tokenUrl
                 + ", clientId=" + clientId + ", clientSecret=****, scope=" + scope + ", timeout=" + timeout
-                + ", concurrencyLimit=" + concurrencyLimit + ", maxRetries=" + maxRetries + ", m2m=" + m2m + "]";
+                + ", concurrencyLimit=" + concurrencyLimit + ", permitWait=" + permitWait + ", m2m=" + m2m + "]";
     }
 }

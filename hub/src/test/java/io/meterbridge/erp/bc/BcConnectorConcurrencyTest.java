@@ -36,6 +36,11 @@ class BcConnectorConcurrencyTest {
     @Inject
     BusinessCentralConnector bc;
 
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        BcFixture.awaitClosedCircuit(bc);
+    }
+
     @Inject
     ErpCallGate gate;
 

@@ -27,6 +27,11 @@ class BcConnectorSpecValidationTest {
     @Inject
     BusinessCentralConnector bc;
 
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        BcFixture.awaitClosedCircuit(bc);
+    }
+
     @Test
     void everyConnectorRequestIsAcceptedBySpecValidation() {
         long mark = mark();

@@ -29,6 +29,11 @@ class BcCorrectiveCreditMemoTest {
     @Inject
     BusinessCentralConnector bc;
 
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        BcFixture.awaitClosedCircuit(bc);
+    }
+
     @Test
     void partialCreditMemoIsLinkedPostedAndAppliedOnce() {
         String customer = unique("CM");

@@ -102,4 +102,14 @@ final class BcFixture {
         return BcSalesLine.item(item, "usage " + item, new BigDecimal(quantity), new BigDecimal(price));
     }
 
+
+    /**
+     * Waits until route business-central-call's circuit breaker lets calls through: the breaker is shared by every test
+     * of the run, and an earlier test's faults may have opened it.
+     */
+    static void awaitClosedCircuit(BusinessCentralConnector bc) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+                .pollInterval(java.time.Duration.ofMillis(200)).ignoreException(io.meterbridge.erp.ErpException.class)
+                .until(() -> bc.ensureCustomer(BcCustomer.of("BREAKERPROBE", "Breaker probe")) != null);
+    }
 }

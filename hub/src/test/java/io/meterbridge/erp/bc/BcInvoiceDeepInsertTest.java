@@ -25,6 +25,11 @@ class BcInvoiceDeepInsertTest {
     @Inject
     BusinessCentralConnector bc;
 
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        BcFixture.awaitClosedCircuit(bc);
+    }
+
     @Test
     void invoiceWithLinesIsOneDeepInsertThenPosted() {
         String customer = unique("DI");

@@ -27,6 +27,11 @@ class BcInvoiceIdempotencyTest {
     @Inject
     BusinessCentralConnector bc;
 
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        BcFixture.awaitClosedCircuit(bc);
+    }
+
     @AfterEach
     void healthy() {
         noFaults();
@@ -64,10 +69,17 @@ class BcInvoiceIdempotencyTest {
                 .body("{\"method\":\"POST\",\"pathSuffix\":\"/salesInvoices\",\"count\":1}")
                 .put("lose-answers").then().statusCode(200);
 
-        BcDocument doc = bc.postSalesInvoice(invoice(key, customer, line("API-CALLS", "7", "1.5")));
+        BcSalesInvoice invoice = invoice(key, customer, line("API-CALLS", "7", "1.5"));
+
+        // One attempt: the lost answer ends it retryable; the posting's next attempt starts from the look-up.
+        io.meterbridge.erp.ErpException lost = org.assertj.core.api.Assertions.catchThrowableOfType(
+                () -> bc.postSalesInvoice(invoice), io.meterbridge.erp.ErpException.class);
+        assertThat(lost.retryable()).isTrue();
+        assertThat(lost.status()).isEqualTo(500);
+        BcDocument doc = bc.postSalesInvoice(invoice);
 
         assertThat(doc.status()).isEqualTo("Open");
-        assertThat(doc.created()).isFalse(); // the retry found what the lost create had made
+        assertThat(doc.created()).isFalse(); // the next attempt found what the lost create had made
         assertThat(records("salesInvoices", "externalDocumentNumber", key)).hasSize(1);
         assertThat(journal(mark)).filteredOn(e -> e.path("method").asText().equals("POST")
                 && e.path("path").asText().endsWith("/salesInvoices")).hasSize(1)

@@ -29,6 +29,11 @@ class BcJournalBatchTest {
     @Inject
     BusinessCentralConnector bc;
 
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        BcFixture.awaitClosedCircuit(bc);
+    }
+
     @Test
     void severalLinesGoThroughOneBatchThenThePost() {
         String customer = unique("JP");

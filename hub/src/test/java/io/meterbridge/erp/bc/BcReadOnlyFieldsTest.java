@@ -38,6 +38,11 @@ class BcReadOnlyFieldsTest {
     @Inject
     BusinessCentralConnector bc;
 
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        BcFixture.awaitClosedCircuit(bc);
+    }
+
     /** Read-only field names per entity set, from the AL page fields shipped with the app. */
     private static Map<String, Set<String>> readOnly() {
         JsonNode pages = BcFixture.json(new String(readResource("sandbox/specs/bc-api-v2.0-al-page-fields.json")));

@@ -10,6 +10,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 
 import static io.meterbridge.erp.netsuite.NetSuiteTests.RECORDS;
@@ -32,8 +33,16 @@ class NetSuiteAuthenticationTest {
     @Inject
     NetSuiteConnector connector;
 
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        NetSuiteTests.awaitClosedCircuit(connector);
+    }
+
     @Inject
     ErpCallGate gate;
+
+    @Inject
+    ProducerTemplate producer;
 
     private static void invalidLogin(HttpResponse<String> response) throws Exception {
         assertThat(response.statusCode()).isEqualTo(401);
@@ -62,7 +71,7 @@ class NetSuiteAuthenticationTest {
         invalidLogin(raw("GET", RECORDS + "/customer/" + id, null, null, "Authorization", once));
 
         NetSuiteConnector wrong = new NetSuiteConnector(connector.settings().withTbaSecrets(
-                "meterbridge-sandbox-consumer-secret", "wrong-token-secret"), gate);
+                "meterbridge-sandbox-consumer-secret", "wrong-token-secret"), gate, producer);
         ErpException e = catchThrowableOfType(() -> wrong.upsertCustomer(customer(unique("cust"), "Nope")),
                 ErpException.class);
         assertThat(e.status()).isEqualTo(401);
@@ -73,7 +82,7 @@ class NetSuiteAuthenticationTest {
 
     @Test
     void oauth2ClientCredentialsWork() throws Exception {
-        NetSuiteConnector oauth2 = new NetSuiteConnector(connector.settings().withAuth(NetSuiteSettings.Auth.OAUTH2), gate);
+        NetSuiteConnector oauth2 = new NetSuiteConnector(connector.settings().withAuth(NetSuiteSettings.Auth.OAUTH2), gate, producer);
         String externalId = unique("cust");
         String id = oauth2.upsertCustomer(customer(externalId, "Bearer Inc"));
         assertThat(oauth2.findInternalId("customer", externalId)).contains(id);

@@ -27,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * 24 concurrent connector calls (each answered slowly) all succeed and never exceed the account's limit: neither in
- * the hub's gate nor as seen by the sandbox's concurrency pool.
+ * the hub's gate nor as seen by the sandbox's concurrency pool. A call that finds the pool busy for longer than
+ * hub.erp.netsuite.permit-wait-ms fails retryable instead of waiting on: its posting's row is rescheduled.
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedEngines.class)
@@ -35,6 +36,11 @@ class NetSuiteConcurrencyGateTest {
 
     @Inject
     NetSuiteConnector connector;
+
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        NetSuiteTests.awaitClosedCircuit(connector);
+    }
 
     @Inject
     ErpCallGate gate;
@@ -73,5 +79,40 @@ class NetSuiteConcurrencyGateTest {
         assertThat(gate.inFlight(GATE_KEY)).isZero();
         assertThat(stats().get("maxConcurrency").asInt()).isBetween(2, limit);
         assertThat(stats().get("concurrencyRejected").asLong()).isEqualTo(rejectedBefore);
+    }
+
+    @Test
+    void aCallThatGetsNoPermitInTimeFailsRetryableWithoutARequest() throws Exception {
+        int limit = connector.settings().concurrencyLimit();
+        long permitWaitMs = connector.settings().permitWait().toMillis();
+        // The pool's calls are answered 1.5 s after the permit wait is over (and within the 5 s endpoint timeout of the
+        // test profile), so the extra call cannot get a permit in time.
+        faults("{\"delayMs\":" + (permitWaitMs + 1500) + "}");
+        ExecutorService callers = Executors.newFixedThreadPool(limit);
+        try {
+            List<Future<String>> holding = new ArrayList<>();
+            for (int i = 0; i < limit; i++) {
+                String externalId = unique("hold" + i);
+                holding.add(callers.submit(() -> connector.upsertCustomer(customer(externalId, "Holder " + externalId))));
+            }
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> gate.inFlight(GATE_KEY) == limit);
+            String late = unique("late");
+            long started = System.nanoTime();
+            io.meterbridge.erp.ErpException busy = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    () -> connector.upsertCustomer(customer(late, "Late Co")), io.meterbridge.erp.ErpException.class);
+            long waitedMs = (System.nanoTime() - started) / 1_000_000;
+
+            assertThat(busy.retryable()).isTrue();
+            assertThat(busy.errorCode()).isEqualTo("CALL_GATE_BUSY");
+            assertThat(waitedMs).isBetween(permitWaitMs - 100, permitWaitMs + 1_500);
+            for (Future<String> call : holding) {
+                assertThat(call.get(30, TimeUnit.SECONDS)).isNotBlank();
+            }
+            assertThat(NetSuiteTests.journal().findValues("path").stream().map(p -> p.asText()))
+                    .noneMatch(path -> path.endsWith("eid:" + late));
+        } finally {
+            callers.shutdownNow();
+        }
     }
 }

@@ -29,6 +29,11 @@ class NetSuiteDocumentsTest {
     @Inject
     NetSuiteConnector connector;
 
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        NetSuiteTests.awaitClosedCircuit(connector);
+    }
+
     @Test
     void customerUpsertedTwiceIsOneCustomer() throws Exception {
         String externalId = unique("cust");

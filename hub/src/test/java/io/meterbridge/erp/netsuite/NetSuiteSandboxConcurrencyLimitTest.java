@@ -37,6 +37,11 @@ class NetSuiteSandboxConcurrencyLimitTest {
     @Inject
     NetSuiteConnector connector;
 
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        NetSuiteTests.awaitClosedCircuit(connector);
+    }
+
     @AfterEach
     void reset() {
         noFaults();

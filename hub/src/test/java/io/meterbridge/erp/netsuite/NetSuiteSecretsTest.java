@@ -14,6 +14,7 @@ import io.meterbridge.support.EmbeddedEngines;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import org.apache.camel.ProducerTemplate;
 import org.junit.jupiter.api.Test;
 
 import static io.meterbridge.erp.netsuite.NetSuiteTests.SECRETS;
@@ -36,8 +37,16 @@ class NetSuiteSecretsTest {
     @Inject
     NetSuiteConnector connector;
 
+    @org.junit.jupiter.api.BeforeEach
+    void circuitClosed() {
+        NetSuiteTests.awaitClosedCircuit(connector);
+    }
+
     @Inject
     ErpCallGate gate;
+
+    @Inject
+    ProducerTemplate producer;
 
     @Test
     void secretsNeverLeakAndReadOnlyFieldsAreNeverSent() throws Exception {
@@ -66,10 +75,10 @@ class NetSuiteSecretsTest {
             String customer = unique("cust");
             connector.upsertCustomer(customer(customer, "Secretive"));
             connector.upsertInvoice(invoice(unique("inv"), customer, "5.00"));
-            new NetSuiteConnector(connector.settings().withAuth(NetSuiteSettings.Auth.OAUTH2), gate)
+            new NetSuiteConnector(connector.settings().withAuth(NetSuiteSettings.Auth.OAUTH2), gate, producer)
                     .upsertCustomer(customer(customer, "Secretive"));
             thrown.add(catchThrowable(() -> new NetSuiteConnector(connector.settings().withTbaSecrets(
-                    "meterbridge-sandbox-consumer-secret", "meterbridge-sandbox-token-secret-x"), gate)
+                    "meterbridge-sandbox-consumer-secret", "meterbridge-sandbox-token-secret-x"), gate, producer)
                     .upsertCustomer(customer(customer, "Secretive"))));
             faults("{\"serverErrorNext\":50}");
             thrown.add(catchThrowable(() -> connector.upsertCustomer(customer(customer, "Secretive"))));

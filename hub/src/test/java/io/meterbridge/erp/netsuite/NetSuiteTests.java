@@ -118,4 +118,14 @@ final class NetSuiteTests {
                 LocalDate.of(2026, 12, 30), NsRef.id("1"), NsRef.id("1"), NsRef.id("3"), NsRef.id("4"), null, null,
                 null, "November usage", null, LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 30), lines);
     }
+
+    /**
+     * Waits until route netsuite-call's circuit breaker lets calls through: the breaker is shared by every test of the
+     * run, and an earlier test's faults may have opened it. A look-up is the probe (a 404 is an answer).
+     */
+    static void awaitClosedCircuit(NetSuiteConnector connector) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .ignoreException(io.meterbridge.erp.ErpException.class)
+                .until(() -> connector.findInternalId("customer", "mb-breaker-probe").isEmpty());
+    }
 }
