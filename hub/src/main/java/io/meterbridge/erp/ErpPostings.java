@@ -105,7 +105,15 @@ public class ErpPostings {
         ObjectNode payload = header(doc.type().name(), postingId(doc), erp, customer.get(), policy.get(), doc.currency(),
                 doc.date(), memo(doc, contractKey));
         payload.put("amount", doc.amount().toPlainString());
-        if (doc.type() == FinancialDocuments.Type.PAYMENT) {
+        if (doc.type() == FinancialDocuments.Type.REFUND) {
+            if (doc.relatedSourceId() == null) {
+                return exception(connection, documentId, null, doc.type().name(), "refund " + doc.sourceId() + " of "
+                        + doc.sourceSystem() + " pays back no invoice payment the hub knows (its charge paid no invoice)");
+            }
+            // Paid out of the cash account the payment came into, against the payment it pays back (ledger order).
+            payload.put("cashAccount", policy.get().cashAccount());
+            payload.put("relatedExternalId", relatedId("mb-pay-", doc));
+        } else if (doc.type() == FinancialDocuments.Type.PAYMENT) {
             payload.put("cashAccount", policy.get().cashAccount());
             payload.put("relatedExternalId", relatedInvoiceId(doc));
         } else {
@@ -342,12 +350,17 @@ public class ErpPostings {
             case INVOICE -> "mb-inv-";
             case CREDIT_MEMO -> "mb-cm-";
             case PAYMENT -> "mb-pay-";
+            case REFUND -> "mb-ref-";
         };
         return prefix + DeliveryIds.safe(doc.sourceSystem() + "-" + doc.sourceId());
     }
 
     private static String relatedInvoiceId(Document doc) {
-        return "mb-inv-" + DeliveryIds.safe(doc.sourceSystem() + "-" + doc.relatedSourceId());
+        return relatedId("mb-inv-", doc);
+    }
+
+    private static String relatedId(String prefix, Document doc) {
+        return prefix + DeliveryIds.safe(doc.sourceSystem() + "-" + doc.relatedSourceId());
     }
 
     private static String day(Instant instant) {
