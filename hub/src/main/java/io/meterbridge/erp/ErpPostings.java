@@ -401,7 +401,8 @@ public class ErpPostings {
 
     /**
      * Ledger order as a state of the row (alias {@code p}): an INVOICE whose period has an ACCRUAL not yet POSTED, or a
-     * posting whose {@code relatedExternalId} (the invoice a credit memo or payment refers to) has not POSTED, waits:
+     * posting whose {@code relatedExternalId} (the invoice a credit memo or payment refers to, the payment a refund pays
+     * back) has not POSTED, waits:
      * the relay does not publish it and erp-sync does not attempt it. It becomes due by itself once the posting it
      * waits for posts. The ERP API shows such a PENDING posting as WAITING.
      */
@@ -545,7 +546,7 @@ public class ErpPostings {
             select.setString(1, related);
             try (ResultSet rows = select.executeQuery()) {
                 if (!rows.next()) {
-                    throw new ErpException(posting.kind() + " " + posting.id() + " waits for invoice " + related
+                    throw new ErpException(posting.kind() + " " + posting.id() + " waits for " + related
                             + " to post", true, 0);
                 }
                 exchange.setProperty("relatedErpId", rows.getString(1));

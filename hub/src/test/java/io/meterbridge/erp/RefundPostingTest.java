@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A refund reaches NetSuite as a customer refund of the payment it pays back. September's invoice is 62.00 USD (1,500
  * requests over 1,000 included: 0.50 + a 49.50 true-up; a 250 GB peak: 12.00), paid by card: a customer payment of
  * 62.00. Stripe refunds 2000 cents of the charge: one customerRefund of 20.00 USD applied to that payment (42.00 of
- * it left to refund). The same refund.created event delivered twice more posts nothing more.
+ * it left to refund). The same refund.created event delivered twice more posts nothing more. In Business Central the
+ * same refund is a customer journal line of 20.00 (debit) balanced on the bank account.
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedEngines.class)
@@ -87,6 +88,29 @@ class RefundPostingTest {
         String rest = stripePost("/v1/refunds", Map.of("charge", charge)).getString("id");
         awaitPosted("mb-ref-stripe-" + rest);
         assertThat(documents(rest).get(0).get("amount")).isEqualTo("42.00");
+    }
+
+    @Test
+    void inBusinessCentralARefundDebitsTheCustomerAndCreditsTheBank() {
+        String invoice = deliveredAs(closedSeptember(uniqueId("refund-bc"), "business-central"));
+        awaitPosted("mb-inv-stripe-" + invoice);
+        String charge = stripePost("/v1/invoices/" + invoice + "/pay", Map.of()).getString("charge");
+        String payment = "mb-pay-stripe-" + invoice + "-payment";
+        awaitPosted(payment);
+        String refund = stripePost("/v1/refunds", Map.of("charge", charge, "amount", "2000")).getString("id");
+        String posting = "mb-ref-stripe-" + refund;
+        awaitPosted(posting);
+
+        // One journal document: 20.00 debited to the customer, 20.00 credited to bank account 2910 (cashAccount).
+        List<Map<String, Object>> entries = BusinessCentralPostingTest.records("generalLedgerEntries").getList(
+                "findAll { it.documentNumber == '" + BusinessCentralPosting.number(posting, 20) + "' }");
+        assertThat(entries).hasSize(2);
+        Map<String, BigDecimal> net = new java.util.HashMap<>();
+        entries.forEach(e -> net.put(String.valueOf(e.get("accountNumber")), new BigDecimal(String.valueOf(e.get("debitAmount")))
+                .subtract(new BigDecimal(String.valueOf(e.get("creditAmount"))))));
+        assertThat(net.get("2910")).isEqualByComparingTo("-20.00");
+        assertThat(net.entrySet().stream().filter(e -> !e.getKey().equals("2910")).map(Map.Entry::getValue).toList())
+                .usingElementComparator(BigDecimal::compareTo).containsExactly(new BigDecimal("20.00"));
     }
 
     private static List<Map<String, Object>> refunds(String posting) {
