@@ -33,6 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(EmbeddedEngines.class)
 class RefundPostingTest {
 
+    @jakarta.inject.Inject
+    PlatformWebhooks webhooks;
+
     @Test
     void aPartialRefundBecomesOneCustomerRefundOfThePayment() throws Exception {
         String invoice = deliveredAs(closedSeptember(uniqueId("refund"), "netsuite"));
@@ -111,6 +114,26 @@ class RefundPostingTest {
         assertThat(net.get("2910")).isEqualByComparingTo("-20.00");
         assertThat(net.entrySet().stream().filter(e -> !e.getKey().equals("2910")).map(Map.Entry::getValue).toList())
                 .usingElementComparator(BigDecimal::compareTo).containsExactly(new BigDecimal("20.00"));
+    }
+
+    @Test
+    void aRefundWhoseWebhookWasLostIsFoundByPollingAndPostedOnce() throws Exception {
+        String invoice = deliveredAs(closedSeptember(uniqueId("refund-poll"), "netsuite"));
+        awaitPosted("mb-inv-stripe-" + invoice);
+        String charge = stripePost("/v1/invoices/" + invoice + "/pay", Map.of()).getString("charge");
+        awaitPosted("mb-pay-stripe-" + invoice + "-payment");
+        SandboxClient.of("stripe").faults(Map.of("dropWebhooks", true));
+        try {
+            String refund = stripePost("/v1/refunds", Map.of("charge", charge, "amount", "2000")).getString("id");
+            assertThat(documents(refund)).isEmpty();
+            assertThat(webhooks.poll()).isPositive();
+            awaitPosted("mb-ref-stripe-" + refund);
+            webhooks.poll();
+            assertThat(refunds("mb-ref-stripe-" + refund)).hasSize(1);
+            assertThat(documents(refund).get(0).get("amount")).isEqualTo("20.00");
+        } finally {
+            SandboxClient.of("stripe").noFaults();
+        }
     }
 
     private static List<Map<String, Object>> refunds(String posting) {
