@@ -46,4 +46,5 @@ ALTER TABLE rated_charge ADD CONSTRAINT rated_charge_line_type_check
 -- The ERP side of the ledger: consumed credit relieves the contract liability, expired credit is breakage.
 ALTER TABLE erp_posting DROP CONSTRAINT erp_posting_kind_check;
 ALTER TABLE erp_posting ADD CONSTRAINT erp_posting_kind_check
-    CHECK (kind IN ('INVOICE', 'CREDIT_MEMO', 'PAYMENT', 'ACCRUAL', 'ACCRUAL_REVERSAL', 'CREDIT_RELIEF', 'CREDIT_BREAKAGE'));
+    CHECK (kind IN ('INVOICE', 'CREDIT_MEMO', 'PAYMENT', 'REFUND', 'ACCRUAL', 'ACCRUAL_REVERSAL', 'CREDIT_RELIEF',
+        'CREDIT_BREAKAGE'));

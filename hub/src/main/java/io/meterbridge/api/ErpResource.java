@@ -43,7 +43,7 @@ public class ErpResource {
 
     @GET
     @Path("/documents")
-    @Operation(summary = "Invoices, credit memos and payments received from the billing platforms")
+    @Operation(summary = "Invoices, credit memos, payments and refunds received from the billing platforms")
     public List<ErpViews.Document> documents(@QueryParam("contractKey") String contractKey) throws Exception {
         return sqlRows.list("SELECT " + ErpViews.Document.COLUMNS + """
 

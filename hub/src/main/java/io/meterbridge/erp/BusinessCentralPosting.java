@@ -27,7 +27,7 @@ import org.apache.camel.Exchange;
 /**
  * Turns an ERP posting into Business Central documents (route business-central-posting): the customer ensured by
  * number, then a sales invoice with its lines in one deep insert and posted, a corrective credit memo, or a general
- * journal (payments and accruals). Business Central's document numbers are short (Code[20], Code[35]), so the
+ * journal (payments, refunds and accruals). Business Central's document numbers are short (Code[20], Code[35]), so the
  * posting's external id is shortened deterministically: the same posting always gets the same number, and the
  * connector looks it up before creating.
  */
@@ -66,6 +66,10 @@ public class BusinessCentralPosting {
             case "PAYMENT" -> bc.postJournal(new BcJournalEntry(null, number(id, 20), date, List.of(
                     BcJournalLine.customerPayment(customer, new BigDecimal(p.path("amount").asText()),
                             p.path("cashAccount").asText(), number(p.path("relatedExternalId").asText(), 35),
+                            p.path("memo").asText())))).documentNumber();
+            case "REFUND" -> bc.postJournal(new BcJournalEntry(null, number(id, 20), date, List.of(
+                    BcJournalLine.customerRefund(customer, new BigDecimal(p.path("amount").asText()),
+                            p.path("cashAccount").asText(), number(p.path("relatedExternalId").asText(), 20),
                             p.path("memo").asText())))).documentNumber();
             case "ACCRUAL", "ACCRUAL_REVERSAL", "CREDIT_RELIEF", "CREDIT_BREAKAGE" -> bc.postJournal(new BcJournalEntry(null, number(id, 20), date,
                     journal(p))).documentNumber();

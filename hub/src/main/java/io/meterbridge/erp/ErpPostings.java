@@ -105,7 +105,15 @@ public class ErpPostings {
         ObjectNode payload = header(doc.type().name(), postingId(doc), erp, customer.get(), policy.get(), doc.currency(),
                 doc.date(), memo(doc, contractKey));
         payload.put("amount", doc.amount().toPlainString());
-        if (doc.type() == FinancialDocuments.Type.PAYMENT) {
+        if (doc.type() == FinancialDocuments.Type.REFUND) {
+            if (doc.relatedSourceId() == null) {
+                return exception(connection, documentId, null, doc.type().name(), "refund " + doc.sourceId() + " of "
+                        + doc.sourceSystem() + " pays back no invoice payment the hub knows (its charge paid no invoice)");
+            }
+            // Paid out of the cash account the payment came into, against the payment it pays back (ledger order).
+            payload.put("cashAccount", policy.get().cashAccount());
+            payload.put("relatedExternalId", relatedId("mb-pay-", doc));
+        } else if (doc.type() == FinancialDocuments.Type.PAYMENT) {
             payload.put("cashAccount", policy.get().cashAccount());
             payload.put("relatedExternalId", relatedInvoiceId(doc));
         } else {
@@ -342,12 +350,17 @@ public class ErpPostings {
             case INVOICE -> "mb-inv-";
             case CREDIT_MEMO -> "mb-cm-";
             case PAYMENT -> "mb-pay-";
+            case REFUND -> "mb-ref-";
         };
         return prefix + DeliveryIds.safe(doc.sourceSystem() + "-" + doc.sourceId());
     }
 
     private static String relatedInvoiceId(Document doc) {
-        return "mb-inv-" + DeliveryIds.safe(doc.sourceSystem() + "-" + doc.relatedSourceId());
+        return relatedId("mb-inv-", doc);
+    }
+
+    private static String relatedId(String prefix, Document doc) {
+        return prefix + DeliveryIds.safe(doc.sourceSystem() + "-" + doc.relatedSourceId());
     }
 
     private static String day(Instant instant) {
@@ -388,7 +401,8 @@ public class ErpPostings {
 
     /**
      * Ledger order as a state of the row (alias {@code p}): an INVOICE whose period has an ACCRUAL not yet POSTED, or a
-     * posting whose {@code relatedExternalId} (the invoice a credit memo or payment refers to) has not POSTED, waits:
+     * posting whose {@code relatedExternalId} (the invoice a credit memo or payment refers to, the payment a refund pays
+     * back) has not POSTED, waits:
      * the relay does not publish it and erp-sync does not attempt it. It becomes due by itself once the posting it
      * waits for posts. The ERP API shows such a PENDING posting as WAITING.
      */
@@ -532,7 +546,7 @@ public class ErpPostings {
             select.setString(1, related);
             try (ResultSet rows = select.executeQuery()) {
                 if (!rows.next()) {
-                    throw new ErpException(posting.kind() + " " + posting.id() + " waits for invoice " + related
+                    throw new ErpException(posting.kind() + " " + posting.id() + " waits for " + related
                             + " to post", true, 0);
                 }
                 exchange.setProperty("relatedErpId", rows.getString(1));

@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Billing documents back from the platforms (webhooks and the polling fallback) become canonical financial documents
- * (invoice, credit memo, payment) linked to the period close behind them, and, in the same transaction, an ERP
+ * (invoice, credit memo, payment, refund) linked to the period close behind them, and, in the same transaction, an ERP
  * posting under the accounting policy, or an accounting exception with its reason. Each platform event is handled
  * once, whichever path brought it.
  */
@@ -39,7 +39,7 @@ public class FinancialDocuments {
     private static final Logger LOG = Logger.getLogger(FinancialDocuments.class);
 
     public enum Type {
-        INVOICE, CREDIT_MEMO, PAYMENT
+        INVOICE, CREDIT_MEMO, PAYMENT, REFUND
     }
 
     /** A document line: its amount in major units and the metric whose revenue it is. */
@@ -82,7 +82,10 @@ public class FinancialDocuments {
         this.registry = registry;
     }
 
-    /** A Stripe event (invoice.finalized, invoice.paid, credit_note.created); other types are acknowledged only. */
+    /**
+     * A Stripe event (invoice.finalized, invoice.paid, invoice.voided, credit_note.created, refund.created with its
+     * charge expanded); other types are acknowledged only.
+     */
     public Outcome stripeEvent(JsonNode event, String via) throws SQLException {
         String type = event.path("type").asText();
         JsonNode object = event.path("data").path("object");
@@ -92,6 +95,8 @@ public class FinancialDocuments {
             // A void invoice is owed no more: a credit memo of its whole amount reverses the posted invoice.
             case "invoice.voided" -> Optional.of(stripeVoid(object));
             case "credit_note.created" -> Optional.of(stripeCreditNote(object));
+            // Money paid back: a refund of the invoice's payment (charge.refunded, sent beside it, says the same).
+            case "refund.created" -> Optional.of(stripeRefund(object));
             default -> Optional.empty();
         };
         return handle("stripe", event.path("id").asText(), type, via, document, event);
@@ -147,6 +152,9 @@ public class FinancialDocuments {
         if (closeId == null && doc.contractKey() != null && doc.periodStart() != null) {
             closeId = closeOfPeriod(connection, doc.contractKey(), doc.periodStart());
         }
+        if (closeId == null && doc.type() == Type.REFUND && doc.relatedSourceId() != null) {
+            closeId = closeOfDocument(connection, doc.sourceSystem(), doc.relatedSourceId());
+        }
         Optional<Long> id = insert(connection, doc, closeId);
         if (id.isEmpty()) {
             // The same document through another event (a re-sent webhook with a new id): already recorded.
@@ -200,6 +208,18 @@ public class FinancialDocuments {
             select.setTimestamp(2, Timestamp.from(periodStart));
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next() ? rows.getLong(1) : null;
+            }
+        }
+    }
+
+    /** The close of the document a refund pays back (its payment), if that document is recorded and linked. */
+    private static Long closeOfDocument(Connection connection, String system, String sourceId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT close_id FROM financial_document WHERE source_system = ? AND source_id = ?")) {
+            select.setString(1, system);
+            select.setString(2, sourceId);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? (Long) rows.getObject(1) : null;
             }
         }
     }
@@ -347,6 +367,22 @@ public class FinancialDocuments {
                 original.contractKey(), original.deliveryId(), original.billingAccount(), original.currency(),
                 original.amount(), seconds(invoice.path("status_transitions").path("voided_at"), invoice.path("created")),
                 original.lines(), null);
+    }
+
+    /**
+     * refund.created: a REFUND document with the refund's id and amount, related to the payment document of the
+     * invoice whose charge it refunds ({@code <invoice>-payment}, as invoice.paid records it). The charge is expanded
+     * by {@link PlatformWebhooks} (Stripe's refund names only its charge); a refund of a charge that paid no invoice
+     * has no related document, and the policy makes it an accounting exception.
+     */
+    private Document stripeRefund(JsonNode refund) {
+        String currency = currency(refund);
+        JsonNode charge = refund.path("charge");
+        String invoice = charge.isObject() ? text(charge, "invoice") : null;
+        return new Document("stripe", refund.path("id").asText(), Type.REFUND, invoice == null ? null : invoice + "-payment",
+                text(refund.path("metadata"), "contract_key"), null, charge.path("customer").asText(), currency,
+                major(currency, refund.path("amount").asLong()), seconds(refund.path("created"), refund.path("created")),
+                List.of(), null);
     }
 
     private Document stripeCreditNote(JsonNode note) {

@@ -16,13 +16,15 @@ import io.meterbridge.erp.netsuite.NsItemLine;
 import io.meterbridge.erp.netsuite.NsJournalEntry;
 import io.meterbridge.erp.netsuite.NsPayment;
 import io.meterbridge.erp.netsuite.NsRef;
+import io.meterbridge.erp.netsuite.NsRefund;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 
 /**
  * Turns an ERP posting into NetSuite records (route netsuite-posting): the customer upserted by external id, then the
- * invoice, credit memo (transformed from its invoice), customer payment or journal entry, each with the posting's
+ * invoice, credit memo (transformed from its invoice), customer payment, customer refund (of the payment it pays
+ * back) or journal entry, each with the posting's
  * deterministic external id, so a retry upserts instead of duplicating. Only the policy's fields are sent.
  */
 @Named("netSuitePosting")
@@ -64,6 +66,9 @@ public class NetSuitePosting {
                         NsRef.id(p.path("cashAccount").asText()), null, null, memo,
                         List.of(new NsPayment.Application(NsRef.external(p.path("relatedExternalId").asText()), amount))));
             }
+            case "REFUND" -> netSuite.createCustomerRefund(new NsRefund(id, customer, date, currency, entity,
+                    NsRef.id(p.path("cashAccount").asText()), memo, List.of(new NsRefund.Application(
+                            NsRef.external(p.path("relatedExternalId").asText()), new BigDecimal(p.path("amount").asText())))));
             case "ACCRUAL", "ACCRUAL_REVERSAL", "CREDIT_RELIEF", "CREDIT_BREAKAGE" -> netSuite.createJournalEntry(
                     new NsJournalEntry(id, date, entity, currency, memo, null, null, null, journal(p, customer)));
             default -> throw new IllegalArgumentException("unknown ERP posting kind " + posting.kind());

@@ -36,7 +36,7 @@ public class PlatformWebhooks {
 
     private static final Logger LOG = Logger.getLogger(PlatformWebhooks.class);
     private static final java.util.Set<String> STRIPE_TYPES = java.util.Set.of("invoice.finalized", "invoice.paid",
-            "credit_note.created", "invoice.voided", "invoice.payment_failed");
+            "credit_note.created", "invoice.voided", "invoice.payment_failed", "refund.created");
     private static final java.util.Set<String> CHARGEBEE_TYPES = java.util.Set.of("invoice_generated",
             "payment_succeeded", "credit_note_created");
 
@@ -72,7 +72,7 @@ public class PlatformWebhooks {
     public Map<String, Object> stripe(Exchange exchange) throws Exception {
         String payload = exchange.getMessage().getBody(String.class);
         verifyStripeSignature(payload, exchange.getMessage().getHeader("Stripe-Signature", String.class), Instant.now());
-        Outcome outcome = documents.stripeEvent(withAllLines(read(payload)), "webhook");
+        Outcome outcome = documents.stripeEvent(complete(read(payload)), "webhook");
         return Map.of("received", true, "duplicate", outcome.duplicate());
     }
 
@@ -128,6 +128,26 @@ public class PlatformWebhooks {
         }
     }
 
+    /** A Stripe event with what its payload leaves out read from Stripe: an invoice's lines, a refund's charge. */
+    JsonNode complete(JsonNode event) {
+        return withCharge(withAllLines(event));
+    }
+
+    /**
+     * A refund names its charge only by id, and the charge says which invoice it paid: it is read from
+     * {@code GET /v1/charges/{id}} and put in place of the id, as Stripe's {@code expand[]=charge} would.
+     */
+    JsonNode withCharge(JsonNode event) {
+        JsonNode object = event.path("data").path("object");
+        if (!"refund".equals(object.path("object").asText()) || !object.path("charge").isTextual()) {
+            return event;
+        }
+        JsonNode charge = stripe.send(VendorCall.get("/v1/charges/" + encode(object.path("charge").asText())));
+        com.fasterxml.jackson.databind.node.ObjectNode complete = event.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) complete.path("data").path("object")).set("charge", charge);
+        return complete;
+    }
+
     /**
      * Stripe embeds only the first 10 lines of an invoice in it (and in its events), with {@code lines.has_more}: the
      * whole list is read from {@code GET /v1/invoices/{id}/lines}, page by page, before the invoice becomes a
@@ -171,7 +191,7 @@ public class PlatformWebhooks {
         long stripeSince = documents.checkpoint("stripe").orElse(Instant.now().minus(config.pollLookback()).getEpochSecond());
         List<JsonNode> stripeEvents = stripeEventsSince(stripeSince);
         for (JsonNode event : stripeEvents) {
-            if (handle("stripe", event, () -> documents.stripeEvent(withAllLines(event), "poll"))) {
+            if (handle("stripe", event, () -> documents.stripeEvent(complete(event), "poll"))) {
                 handled++;
             }
         }
@@ -251,7 +271,7 @@ public class PlatformWebhooks {
 
     /** Replays an event set aside by the polling fallback (ERP exceptions API); true when it is handled now. */
     public Outcome replay(String system, JsonNode event) throws Exception {
-        return system.equals("stripe") ? documents.stripeEvent(withAllLines(event), "replay")
+        return system.equals("stripe") ? documents.stripeEvent(complete(event), "replay")
                 : documents.chargebeeEvent(event, "replay");
     }
 

@@ -23,4 +23,15 @@ public record BcJournalLine(String accountType, String accountNumber, BigDecimal
         return new BcJournalLine("Customer", customerNumber, amount.negate(), description, reference, "Bank Account",
                 bankAccountNumber, null);
     }
+
+    /**
+     * A refund paid to the customer: debits the customer, credits the bank account. API v2.0 journal lines have no
+     * document type (Refund) to set: the line is told apart by its sign, and {@code reference} is the document number
+     * of the payment journal it pays back.
+     */
+    public static BcJournalLine customerRefund(String customerNumber, BigDecimal amount, String bankAccountNumber,
+            String reference, String description) {
+        return new BcJournalLine("Customer", customerNumber, amount, description, reference, "Bank Account",
+                bankAccountNumber, null);
+    }
 }

@@ -27,7 +27,7 @@ import org.apache.camel.ProducerTemplate;
 /**
  * The NetSuite system API: posts billing documents to NetSuite's REST record service v1 and returns their internal
  * ids. Every write is safe to repeat: customers, invoices and journal entries are upserts by external id
- * ({@code PUT /{record}/eid:{externalId}}); credit memos and customer payments, which can only be created, are looked
+ * ({@code PUT /{record}/eid:{externalId}}); credit memos, customer payments and refunds, which can only be created, are looked
  * up by external id first, and a create answered "duplicate" (an earlier attempt's answer was lost) is resolved by
  * that look-up too.
  * <p>
@@ -148,6 +148,22 @@ public class NetSuiteConnector {
                             + invoice.externalId(), false, 404, "NONEXISTENT_ID", null, null)));
         }
         return createOnce("customerPayment", payment.externalId(), "/customerPayment", NsJson.payment(payment, invoiceIds));
+    }
+
+    /** Creates the customer refund (or finds the one with its external id); its internal id. */
+    public String createCustomerRefund(NsRefund refund) {
+        Optional<String> existing = findInternalId("customerRefund", refund.externalId());
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        List<String> paymentIds = new ArrayList<>();
+        for (NsRefund.Application application : refund.apply()) {
+            NsRef payment = application.payment();
+            paymentIds.add(payment.id() != null ? payment.id() : findInternalId("customerPayment", payment.externalId())
+                    .orElseThrow(() -> new ErpException("NetSuite has no customer payment with external id "
+                            + payment.externalId(), false, 404, "NONEXISTENT_ID", null, null)));
+        }
+        return createOnce("customerRefund", refund.externalId(), "/customerRefund", NsJson.refund(refund, paymentIds));
     }
 
     /** Creates or updates the journal entry with this external id; its internal id. */

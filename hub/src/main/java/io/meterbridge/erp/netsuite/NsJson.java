@@ -95,6 +95,26 @@ final class NsJson {
         return o;
     }
 
+    /** Customer refund body of the create: the payments refunded in its apply sublist (internal ids resolved). */
+    static ObjectNode refund(NsRefund r, List<String> paymentIds) {
+        ObjectNode o = JSON.objectNode();
+        o.put("externalId", r.externalId());
+        ref(o, "customer", r.customer());
+        date(o, "tranDate", r.tranDate());
+        ref(o, "currency", r.currency());
+        ref(o, "subsidiary", r.subsidiary());
+        ref(o, "account", r.account());
+        text(o, "memo", r.memo());
+        ArrayNode items = o.putObject("apply").putArray("items");
+        for (int n = 0; n < r.apply().size(); n++) {
+            ObjectNode line = items.addObject();
+            line.putObject("doc").put("id", paymentIds.get(n));
+            line.put("apply", true);
+            number(line, "amount", r.apply().get(n).amount());
+        }
+        return o;
+    }
+
     /** Journal entry body of the eid upsert. */
     static ObjectNode journalEntry(NsJournalEntry j) {
         ObjectNode o = JSON.objectNode();

@@ -91,7 +91,7 @@ public class NetSuiteSandbox {
      * Prefer header and JSON body. The first error, as a violation with the JSON path of the offending field.
      */
     Optional<SpecValidator.Violation> validate(String method, String specPath, SandboxRequest request, String body) {
-        OpenApiInteractionValidator validator = specPath.startsWith("/customerPayment") ? paymentContract : recordSpec;
+        OpenApiInteractionValidator validator = specPath.startsWith("/customerPayment") || specPath.startsWith("/customerRefund") ? paymentContract : recordSpec;
         SimpleRequest.Builder builder = new SimpleRequest.Builder(Request.Method.valueOf(method), RECORD_PATH + specPath)
                 .withBody(body == null ? "" : body)
                 .withContentType(Optional.ofNullable(request.header("Content-Type")).orElse("application/json"));

@@ -17,14 +17,16 @@ import io.meterbridge.sandbox.ErrorKind;
 import io.meterbridge.sandbox.SandboxException;
 
 /**
- * What the NetSuite sandbox holds: records by type (customer, invoice, creditMemo, customerPayment, journalEntry),
+ * What the NetSuite sandbox holds: records by type (customer, invoice, creditMemo, customerPayment, customerRefund,
+ * journalEntry),
  * keyed by numeric internal id, with an index of external ids. In memory; one lock (every method is synchronized).
  * Records are the JSON that was sent, plus {@code id}, {@code externalId} and the few computed fields the sandbox
  * keeps ({@code total}, {@code amountRemaining} on invoices). Methods return copies.
  */
 final class NetSuiteState {
 
-    static final List<String> TYPES = List.of("customer", "invoice", "creditMemo", "customerPayment", "journalEntry");
+    static final List<String> TYPES = List.of("customer", "invoice", "creditMemo", "customerPayment", "customerRefund",
+            "journalEntry");
     /** NetSuite's external id alphabet. */
     static final Pattern EXTERNAL_ID = Pattern.compile("[A-Za-z0-9_-]+");
     /** Top-level fields NetSuite computes or owns: sending them is refused (the sandbox is stricter than NetSuite). */
@@ -48,6 +50,8 @@ final class NetSuiteState {
     private final Map<String, Map<String, ObjectNode>> records = new HashMap<>();
     private final Map<String, Map<String, String>> byExternalId = new HashMap<>();
     private final AtomicLong ids = new AtomicLong(100);
+    /** Per customer payment (internal id), what customer refunds have paid back of it. */
+    private final Map<String, BigDecimal> refunded = new HashMap<>();
 
     NetSuiteState() {
         for (String type : TYPES) {
@@ -159,6 +163,9 @@ final class NetSuiteState {
                 }
             }
         }
+        if (type.equals("customerRefund") && created) {
+            refund(record);
+        }
         records.get(type).put(id, record);
         String oldExternal = text(before, "externalId");
         String newExternal = text(record, "externalId");
@@ -169,6 +176,41 @@ final class NetSuiteState {
             byExternalId.get(type).put(newExternal, id);
         }
         return new Written(type, id, created);
+    }
+
+    /**
+     * A new customer refund: each applied payment must still hold the amount refunded of it (its payment less what
+     * earlier refunds paid back), refused otherwise; the refund's total is the sum applied. Nothing is stored on refusal.
+     */
+    private void refund(ObjectNode record) {
+        BigDecimal total = BigDecimal.ZERO;
+        Map<String, BigDecimal> after = new HashMap<>();
+        int i = 0;
+        for (JsonNode line : record.path("apply").path("items")) {
+            if (!line.path("apply").asBoolean(true)) {
+                i++;
+                continue;
+            }
+            if (!line.has("amount") || line.get("amount").decimalValue().signum() <= 0) {
+                throw invalid("Please enter a positive amount to refund.", "apply.items[" + i + "].amount");
+            }
+            String paymentId = refId("customerPayment", line.get("doc"));
+            BigDecimal amount = line.get("amount").decimalValue();
+            BigDecimal paid = records.get("customerPayment").get(paymentId).path("payment").decimalValue();
+            BigDecimal already = after.getOrDefault(paymentId, refunded.getOrDefault(paymentId, BigDecimal.ZERO));
+            if (already.add(amount).compareTo(paid) > 0) {
+                throw invalid("You cannot refund " + amount.toPlainString() + " of payment " + paymentId + ": only "
+                        + paid.subtract(already).toPlainString() + " is left to refund.", "apply.items[" + i + "].amount");
+            }
+            after.put(paymentId, already.add(amount));
+            total = total.add(amount);
+            i++;
+        }
+        if (total.signum() == 0) {
+            throw invalid("You must apply the refund to at least one credit or payment.", "apply");
+        }
+        refunded.putAll(after);
+        record.put("total", total);
     }
 
     private void restore(String type, String id, ObjectNode before, boolean created) {
@@ -267,6 +309,19 @@ final class NetSuiteState {
                     refId("invoice", line.get("doc"), "apply.items[" + i++ + "].doc");
                 }
             }
+            case "customerRefund" -> {
+                String customer = refId("customer", fields.get("customer"), "customer");
+                int i = 0;
+                for (JsonNode line : fields.path("apply").path("items")) {
+                    String payment = refId("customerPayment", line.get("doc"), "apply.items[" + i + "].doc");
+                    // A refund pays back a credit of its own customer.
+                    if (!customer.equals(refId("customer", records.get("customerPayment").get(payment).get("customer")))) {
+                        throw invalid("Payment " + payment + " is not a payment of customer " + customer + ".",
+                                "apply.items[" + i + "].doc");
+                    }
+                    i++;
+                }
+            }
             case "journalEntry" -> {
                 int i = 0;
                 for (JsonNode line : fields.path("line").path("items")) {
@@ -290,7 +345,7 @@ final class NetSuiteState {
         String currency = record.has("currency") ? currencyId(record.get("currency")) : null;
         String customerField = switch (type) {
             case "invoice", "creditMemo" -> "entity";
-            case "customerPayment" -> "customer";
+            case "customerPayment", "customerRefund" -> "customer";
             default -> null;
         };
         if (currency == null || customerField == null || !record.has(customerField)) {

@@ -166,6 +166,26 @@ public class StripeSandboxResource extends SandboxResource {
                 r -> sandbox.state().sendInvoice(id)));
     }
 
+    @GET
+    @Path("v1/charges/{id}")
+    public Response getCharge(@PathParam("id") String id) {
+        return run("GET", null, get("charges", r -> sandbox.state().getCharge(id)));
+    }
+
+    /** A refund emits refund.created (the refund) and charge.refunded (its charge), as Stripe does. */
+    @POST
+    @Path("v1/refunds")
+    @Consumes(MediaType.WILDCARD)
+    public Response createRefund(String body) {
+        return run("POST", body, new Operation("refunds", sandbox.validator("/v1/refunds"), true, r -> {
+            String requestId = io.meterbridge.sandbox.Ids.random("req_", 14);
+            com.fasterxml.jackson.databind.node.ObjectNode refund = sandbox.change(r, requestId, "refund.created",
+                    () -> sandbox.state().createRefund(r.params()));
+            sandbox.change(r, requestId, "charge.refunded", () -> sandbox.state().getCharge(refund.get("charge").asText()));
+            return SandboxResponse.of(200, refund).withHeader("Request-Id", requestId);
+        }));
+    }
+
     @POST
     @Path("v1/customers")
     @Consumes(MediaType.WILDCARD)

@@ -38,6 +38,9 @@ final class StripeState {
     private final Map<String, ObjectNode> invoiceItems = new LinkedHashMap<>();
     private final Map<String, ObjectNode> invoices = new LinkedHashMap<>();
     private final Map<String, ObjectNode> creditNotes = new LinkedHashMap<>();
+    /** Charges of invoices paid by card (not out of band), and their refunds. */
+    private final Map<String, ObjectNode> charges = new LinkedHashMap<>();
+    private final Map<String, ObjectNode> refunds = new LinkedHashMap<>();
     /** Meter event identifier to the time it was first seen: unique within a rolling window (24 h). */
     private final Map<String, Long> identifiers = new HashMap<>();
     private final Map<String, MeterTotal> meterTotals = new LinkedHashMap<>();
@@ -352,9 +355,62 @@ final class StripeState {
                 .put("status", "paid");
         if (!outOfBand) {
             in.put("attempted", true).put("attempt_count", in.get("attempt_count").asInt() + 1);
+            // A card payment is a charge (and its payment intent), which is what a refund names.
+            ObjectNode charge = JSON.objectNode();
+            charge.put("id", Ids.random("ch_", 24)).put("object", "charge").put("amount", due)
+                    .put("amount_captured", due).put("amount_refunded", 0).put("captured", true)
+                    .put("currency", in.get("currency").asText()).put("customer", in.get("customer").asText())
+                    .put("invoice", id).put("paid", true).put("payment_intent", Ids.random("pi_", 24))
+                    .put("refunded", false).put("status", "succeeded").put("created", now).put("livemode", false);
+            charge.putObject("metadata");
+            charges.put(charge.get("id").asText(), charge);
+            in.put("charge", charge.get("id").asText()).put("payment_intent", charge.get("payment_intent").asText());
         }
         ((ObjectNode) in.get("status_transitions")).put("paid_at", now);
         return view(in);
+    }
+
+    /** GET /v1/charges/{id}. */
+    synchronized ObjectNode getCharge(String id) {
+        ObjectNode charge = charges.get(id);
+        if (charge == null) {
+            throw new SandboxException(404, ErrorKind.NOT_FOUND, "resource_missing", "No such charge: '" + id + "'", "id");
+        }
+        return charge.deepCopy();
+    }
+
+    /**
+     * POST /v1/refunds: refunds a charge (named by {@code charge} or {@code payment_intent}, not both), in part with
+     * {@code amount} (minor units) or else what is left of it. More than what is left is a 400, as in Stripe. The
+     * charge's amount_refunded grows, and it is refunded once nothing is left.
+     */
+    synchronized ObjectNode createRefund(JsonNode p) {
+        String chargeId = text(p, "charge", null);
+        String intent = text(p, "payment_intent", null);
+        if ((chargeId == null) == (intent == null)) {
+            throw invalid("parameter_missing", "Exactly one of charge or payment_intent is required.",
+                    chargeId == null ? "charge" : "payment_intent");
+        }
+        ObjectNode charge = chargeId != null ? charges.get(chargeId) : charges.values().stream()
+                .filter(c -> c.get("payment_intent").asText().equals(intent)).findFirst().orElse(null);
+        if (charge == null) {
+            throw chargeId != null ? missing("charge", chargeId, "charge") : missing("payment_intent", intent, "payment_intent");
+        }
+        long left = charge.get("amount").asLong() - charge.get("amount_refunded").asLong();
+        long amount = p.hasNonNull("amount") ? Long.parseLong(p.get("amount").asText()) : left;
+        if (amount <= 0 || amount > left) {
+            throw invalid("amount_too_large", "Refund amount (" + amount + ") is greater than unrefunded amount on charge ("
+                    + left + ")", "amount");
+        }
+        charge.put("amount_refunded", charge.get("amount_refunded").asLong() + amount).put("refunded", amount == left);
+        ObjectNode refund = JSON.objectNode();
+        refund.put("id", Ids.random("re_", 24)).put("object", "refund").put("amount", amount)
+                .put("charge", charge.get("id").asText()).put("created", now()).put("currency", charge.get("currency").asText())
+                .put("payment_intent", charge.get("payment_intent").asText()).put("reason", text(p, "reason", null))
+                .put("status", "succeeded");
+        refund.putObject("metadata");
+        refunds.put(refund.get("id").asText(), refund);
+        return refund.deepCopy();
     }
 
     /** The invoice after a declined payment attempt (for invoice.payment_failed). */
