@@ -7,6 +7,7 @@ back from the hub.
 """
 import argparse
 import base64
+import calendar
 import hashlib
 import hmac
 import json
@@ -225,9 +226,15 @@ class Plan:
     def __init__(self, customers, events, seed, duplicate_share, raw_share):
         self.rng = random.Random(seed)
         now = datetime.now(timezone.utc)
-        first = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-        self.period_start = (first - timedelta(days=1)).replace(day=1)
-        self.period_end = first
+        # The period that ended at midnight today (anchor day = today's day; BillingPeriod clamps it in short months,
+        # as below): Stripe finalizes an invoice at most 72 h after its period ends, and usage of a period Stripe
+        # has finalized is refused by the hub (dead letter for billing by hand), so a month that ended long ago
+        # could not be billed on Stripe meters.
+        today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        self.anchor_day = today.day
+        previous = today.replace(day=1) - timedelta(days=1)
+        self.period_start = previous.replace(day=min(today.day, calendar.monthrange(previous.year, previous.month)[1]))
+        self.period_end = today
         self.run = f"ch{int(time.time())}"
         self.customers = []
         for i in range(customers):
@@ -378,9 +385,12 @@ class Chaos:
                         "billingSystem": c["system"], "billingAccountId": c["account"], "erpSystem": c["erp"],
                         "erpCustomerId": c["erp_customer"], "currency": "USD", "timeZone": "UTC", "validFrom": start}
             contract = {"contractKey": c["contract"], "billingSystem": c["system"], "billingAccountId": c["account"],
-                        "billingMode": c["mode"], "billingCycle": "MONTHLY", "anchorDay": 1, "timeZone": "UTC",
+                        "billingMode": c["mode"], "billingCycle": "MONTHLY", "anchorDay": self.plan.anchor_day, "timeZone": "UTC",
                         # A long grace period keeps the scheduled close away: chaos closes on demand.
                         "gracePeriod": "P60D", "validFrom": start, "metrics": []}
+            if c["system"] == "stripe":
+                # The longest finalization grace Stripe allows: the run reports the whole period after it ended.
+                contract["finalizationGrace"] = "PT72H"
             if c["subscription"]:
                 contract["billingSubscriptionId"] = c["subscription"]
             if c["shape"]["credits"] and c["mode"] == "HUB_RATES":

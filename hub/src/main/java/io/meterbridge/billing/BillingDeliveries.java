@@ -19,6 +19,7 @@ import io.meterbridge.billing.connector.RejectedByVendorException;
 import io.meterbridge.billing.connector.VendorException;
 import io.meterbridge.platform.OutboxMessage;
 import io.meterbridge.platform.RetrySchedule;
+import io.meterbridge.platform.ThrottledCall;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Named;
@@ -209,7 +210,9 @@ public class BillingDeliveries {
         // keeps moving instead of running out of attempts.
         AtomicBoolean progress = exchange.getProperty(PROGRESSED, AtomicBoolean.class);
         boolean progressed = progress != null && progress.get();
-        if (rejected || (!progressed && schedule.exhausted(attempts))) {
+        // Throttled (429): the attempt is given back, the wait for Retry-After stays (ThrottledCall).
+        boolean throttled = !progressed && ThrottledCall.in(error);
+        if (rejected || (!progressed && !throttled && schedule.exhausted(attempts))) {
             exchange.getMessage().setHeader(EXHAUSTED, true);
             return;
         }
@@ -217,12 +220,13 @@ public class BillingDeliveries {
         java.time.Duration wait = schedule.delay(progressed ? 1 : attempts, vendor == null ? null : vendor.retryAfter());
         try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement("""
                 UPDATE billing_delivery SET last_error = ?, next_attempt_at = now() + make_interval(secs => ?),
-                    attempts = CASE WHEN ? THEN 0 ELSE attempts END
+                    attempts = CASE WHEN ? THEN 0 WHEN ? THEN greatest(attempts - 1, 0) ELSE attempts END
                 WHERE id = ? AND status = 'PENDING'""")) {
             update.setString(1, reason);
             update.setDouble(2, wait.toMillis() / 1000.0);
             update.setBoolean(3, progressed);
-            update.setString(4, delivery.id());
+            update.setBoolean(4, throttled);
+            update.setString(5, delivery.id());
             update.executeUpdate();
         }
         registry.counter("meterbridge_billing_delivery_retries_total", "target", delivery.target()).increment();

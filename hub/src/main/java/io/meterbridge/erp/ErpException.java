@@ -11,7 +11,7 @@ import io.meterbridge.platform.RetryAfterAware;
  * outbox row schedules the next, honouring {@link #retryAfter()}); false for a request the ERP rejected (4xx other
  * than 429/408), which needs a fix, not a retry.
  */
-public class ErpException extends RuntimeException implements RetryAfterAware {
+public class ErpException extends RuntimeException implements RetryAfterAware, io.meterbridge.platform.ThrottledCall.Aware {
 
     private final boolean retryable;
     private final int status;
@@ -62,5 +62,11 @@ public class ErpException extends RuntimeException implements RetryAfterAware {
     /** The ERP's error code, or null. */
     public String errorCode() {
         return errorCode;
+    }
+
+    /** The ERP turned the call away for its limits (429, NetSuite's concurrency limit, the hub's busy pool gate). */
+    @Override
+    public boolean throttled() {
+        return status == 429 || "CONCURRENCY_LIMIT_EXCEEDED".equals(errorCode) || "CALL_GATE_BUSY".equals(errorCode);
     }
 }

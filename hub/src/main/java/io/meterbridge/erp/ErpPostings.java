@@ -27,6 +27,7 @@ import io.meterbridge.erp.AccountingPolicies.MetricMapping;
 import io.meterbridge.erp.AccountingPolicies.Policy;
 import io.meterbridge.erp.FinancialDocuments.Document;
 import io.meterbridge.erp.FinancialDocuments.Line;
+import io.meterbridge.platform.ThrottledCall;
 import io.meterbridge.platform.OutboxMessage;
 import io.meterbridge.platform.RetrySchedule;
 import io.meterbridge.masterdata.BillingPeriod;
@@ -579,18 +580,22 @@ public class ErpPostings {
             }
             misrouted |= t instanceof IllegalArgumentException;
         }
-        if ((erp != null && !erp.retryable()) || (erp == null && misrouted) || schedule.exhausted(attempts)) {
+        // Throttled (429, a busy pool): the attempt is given back, the wait for Retry-After stays (ThrottledCall).
+        boolean throttled = ThrottledCall.in(error);
+        if ((erp != null && !erp.retryable()) || (erp == null && misrouted) || (!throttled && schedule.exhausted(attempts))) {
             exchange.getMessage().setHeader(EXHAUSTED, true);
             return;
         }
         String reason = error == null ? "unknown" : error.getMessage();
         java.time.Duration wait = schedule.delay(attempts, erp == null ? null : erp.retryAfter());
         try (Connection connection = dataSource.getConnection(); PreparedStatement update = connection.prepareStatement("""
-                UPDATE erp_posting SET last_error = ?, next_attempt_at = now() + make_interval(secs => ?)
+                UPDATE erp_posting SET last_error = ?, next_attempt_at = now() + make_interval(secs => ?),
+                    attempts = CASE WHEN ? THEN greatest(attempts - 1, 0) ELSE attempts END
                 WHERE id = ? AND status = 'PENDING'""")) {
             update.setString(1, reason);
             update.setDouble(2, wait.toMillis() / 1000.0);
-            update.setString(3, posting.id());
+            update.setBoolean(3, throttled);
+            update.setString(4, posting.id());
             update.executeUpdate();
         }
         registry.counter("meterbridge_erp_posting_retries_total", "erp", posting.erpSystem()).increment();

@@ -6,7 +6,7 @@ import java.time.Duration;
  * A billing platform did not accept a call. {@link #retryable()} tells the route's error handler whether another
  * attempt can succeed (429, 409 in progress, 5xx, timeouts) or not (a request the platform rejects as invalid).
  */
-public class VendorException extends RuntimeException {
+public class VendorException extends RuntimeException implements io.meterbridge.platform.ThrottledCall.Aware {
 
     private final String target;
     private final int status;
@@ -33,6 +33,12 @@ public class VendorException extends RuntimeException {
 
     public boolean retryable() {
         return retryable;
+    }
+
+    /** The platform turned the call away for its rate limit (429). */
+    @Override
+    public boolean throttled() {
+        return status == 429;
     }
 
     /** What the platform asked us to wait (Retry-After), or null. */
