@@ -57,8 +57,8 @@ public class ErpCallGate {
             throw new ErpException("interrupted while waiting for a call permit of " + account, true, 0, null, null, e);
         }
         if (!permitted) {
-            throw new ErpException("all " + a.limit + " call permits of " + account + " stayed taken for "
-                    + maxWait.toMillis() + " ms", true, 0, "CALL_GATE_BUSY", null, null);
+            throw ErpException.throttled("all " + a.limit + " call permits of " + account + " stayed taken for "
+                    + maxWait.toMillis() + " ms", 0, "CALL_GATE_BUSY", null);
         }
         try {
             int now = a.inFlight.incrementAndGet();

@@ -17,6 +17,7 @@ public class ErpException extends RuntimeException implements RetryAfterAware, i
     private final int status;
     private final Duration retryAfter;
     private final String errorCode;
+    private final boolean throttled;
 
     /**
      * @param status     the HTTP status of the last answer, 0 when none came (I/O failure, timeout)
@@ -25,11 +26,25 @@ public class ErpException extends RuntimeException implements RetryAfterAware, i
      */
     public ErpException(String message, boolean retryable, int status, String errorCode, Duration retryAfter,
             Throwable cause) {
+        this(message, retryable, status, errorCode, retryAfter, cause, status == 429);
+    }
+
+    private ErpException(String message, boolean retryable, int status, String errorCode, Duration retryAfter,
+            Throwable cause, boolean throttled) {
         super(message, cause);
         this.retryable = retryable;
         this.status = status;
         this.errorCode = errorCode;
         this.retryAfter = retryAfter;
+        this.throttled = throttled;
+    }
+
+    /**
+     * The ERP (or the hub's gate on its concurrency pool) turned the call away for its limits, whatever the status:
+     * retryable, and classified as a throttle by the one who saw the answer (the connector or the gate).
+     */
+    public static ErpException throttled(String message, int status, String errorCode, Duration retryAfter) {
+        return new ErpException(message, true, status, errorCode, retryAfter, null, true);
     }
 
     public ErpException(String message, boolean retryable, int status) {
@@ -64,9 +79,9 @@ public class ErpException extends RuntimeException implements RetryAfterAware, i
         return errorCode;
     }
 
-    /** The ERP turned the call away for its limits (429, NetSuite's concurrency limit, the hub's busy pool gate). */
+    /** A 429, or what the connector or the gate classified as a throttle ({@link #throttled(String, int, String, Duration)}). */
     @Override
     public boolean throttled() {
-        return status == 429 || "CONCURRENCY_LIMIT_EXCEEDED".equals(errorCode) || "CALL_GATE_BUSY".equals(errorCode);
+        return throttled;
     }
 }

@@ -1,6 +1,5 @@
 package io.meterbridge.billing;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,13 +12,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import static io.meterbridge.support.BillingFixture.apiRequests;
-import static io.meterbridge.support.BillingFixture.awaitUsage;
 import static io.meterbridge.support.BillingFixture.close;
-import static io.meterbridge.support.BillingFixture.contract;
 import static io.meterbridge.support.BillingFixture.deliveryStatus;
-import static io.meterbridge.support.BillingFixture.send;
-import static io.meterbridge.support.Events.uniqueId;
+import static io.meterbridge.support.BillingFixture.stripeTenantWithSeptemberUsage;
 import static io.meterbridge.support.MasterDataFixture.finance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -43,12 +38,7 @@ class ThrottledAttemptsTest {
 
     @Test
     void moreThrottledAttemptsThanTheBudgetStillDeliver() {
-        String tenant = uniqueId("throttled");
-        String customer = "cus_" + tenant.replace("-", "");
-        contract(tenant, "stripe", customer, "HUB_RATES", null, null, Map.of("api_requests", new BigDecimal("1000")),
-                "api_requests", "active_users");
-        send(apiRequests(tenant, "2026-09-10T10:00:00Z", 1500, "u1"));
-        awaitUsage(tenant, "api_requests", "2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z", "1500");
+        String tenant = stripeTenantWithSeptemberUsage("throttled");
 
         SandboxClient stripe = SandboxClient.of("stripe");
         long mark = stripe.mark();

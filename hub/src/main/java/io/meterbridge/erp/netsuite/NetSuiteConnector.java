@@ -2,6 +2,7 @@ package io.meterbridge.erp.netsuite;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -302,8 +303,9 @@ public class NetSuiteConnector {
         if (throttled || status >= 500 || status == 408) {
             String request = exchange.getProperty(REQUEST, "", String.class);
             LOG.debugf("NetSuite %s: %d %s", request, status, code);
-            throw new ErpException(message(request, status, code, body), true, status, code,
-                    RetryAfter.parse(message.getHeader("Retry-After", String.class)), null);
+            Duration retryAfter = RetryAfter.parse(message.getHeader("Retry-After", String.class));
+            throw throttled ? ErpException.throttled(message(request, status, code, body), status, code, retryAfter)
+                    : new ErpException(message(request, status, code, body), true, status, code, retryAfter, null);
         }
         return new Answer(status, body, message.getHeader("Location", String.class));
     }
