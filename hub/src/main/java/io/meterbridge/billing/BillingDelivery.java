@@ -18,6 +18,16 @@ public record BillingDelivery(String id, String target, Kind kind, String contra
         /** Hub rates, Chargebee: one invoice for the period's charges. */
         CHARGEBEE_INVOICE,
         /** Platform rates, Chargebee: one usage per summary, id = the summary's key. */
-        CHARGEBEE_USAGES
+        CHARGEBEE_USAGES,
+        /**
+         * A correction's credit note on a Stripe invoice the hub issued (issue 12). Payload: contractKey,
+         * correctionId, periodStart, periodEnd (epoch s), customer, currency, invoiceDeliveryId (the billing_delivery
+         * whose external_id is the credited invoice), reason, and lines [{key, lineNo, metric, description,
+         * amountMinor, amount}] with positive amounts: what is credited. A delta invoice (the customer owes more) is
+         * a STRIPE_INVOICE whose payload has correctionId instead of closeId.
+         */
+        STRIPE_CREDIT_NOTE,
+        /** The same for Chargebee (customerId, subscriptionId instead of customer); delta invoices: CHARGEBEE_INVOICE. */
+        CHARGEBEE_CREDIT_NOTE
     }
 }
