@@ -109,7 +109,8 @@ public class BillingResource {
     @Operation(summary = "Billing deliveries (latest first), optionally of one status")
     public List<BillingViews.Delivery> deliveries(@QueryParam("status") String status) throws Exception {
         return sqlRows.list("""
-                SELECT id, close_id, report_id, contract_key, target, kind, status, attempts, external_id, last_error,
+                SELECT id, close_id, report_id, correction_id, contract_key, target, kind, status, attempts, external_id,
+                       last_error,
                        created_at, next_attempt_at, published_at, delivered_at
                 FROM billing_delivery WHERE (?::text IS NULL OR status = ?) ORDER BY created_at DESC LIMIT 500""",
                 BillingViews.Delivery::of, status, status);
@@ -120,9 +121,9 @@ public class BillingResource {
     @Operation(summary = "Deliveries whose retries were exhausted (open ones first)")
     public List<BillingViews.BillingException> exceptions() throws Exception {
         return sqlRows.list("""
-                SELECT e.id, e.delivery_id, e.target, e.reason, e.failed_at, e.replayed_at, e.replayed_by,
-                       d.status AS delivery_status
-                FROM billing_exception e JOIN billing_delivery d ON d.id = e.delivery_id
+                SELECT e.id, e.delivery_id, e.correction_id, e.target, e.reason, e.failed_at, e.replayed_at,
+                       e.replayed_by, d.status AS delivery_status
+                FROM billing_exception e LEFT JOIN billing_delivery d ON d.id = e.delivery_id
                 ORDER BY (e.replayed_at IS NULL) DESC, e.failed_at DESC LIMIT 500""", BillingViews.BillingException::of);
     }
 

@@ -106,7 +106,9 @@ public final class BillingViews {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(description = "A billing delivery (outbox row) and its state")
-    public record Delivery(String id, Long closeId, Long reportId, String contractKey, String target, String kind,
+    public record Delivery(String id, Long closeId, Long reportId,
+            @Schema(description = "the correction whose delta document it is (issue 12), else null") String correctionId,
+            String contractKey, String target, String kind,
             @Schema(description = "PENDING, DELIVERED or FAILED") String status, int attempts, String externalId,
             String lastError, Instant createdAt,
             @Schema(description = "when a PENDING delivery is (next) due for an attempt") Instant nextAttemptAt,
@@ -114,7 +116,7 @@ public final class BillingViews {
 
         static Delivery of(SqlRows.Row row) throws Exception {
             return new Delivery(row.text("id"), row.numberOrNull("close_id"), row.numberOrNull("report_id"),
-                    row.text("contract_key"), row.text("target"), row.text("kind"), row.text("status"),
+                    row.text("correction_id"), row.text("contract_key"), row.text("target"), row.text("kind"), row.text("status"),
                     (int) row.number("attempts"), row.text("external_id"), row.text("last_error"),
                     row.instant("created_at"), row.instant("next_attempt_at"), row.instant("published_at"),
                     row.instant("delivered_at"));
@@ -123,11 +125,15 @@ public final class BillingViews {
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     @Schema(description = "A delivery whose retries were exhausted, and whether finance replayed it")
-    public record BillingException(long id, String deliveryId, String target, String reason, Instant failedAt,
-            Instant replayedAt, String replayedBy, String deliveryStatus) {
+    public record BillingException(long id, String deliveryId,
+            @Schema(description = "a correction set aside instead of issued (issue 12): target is 'correction' and "
+                    + "there is no delivery") String correctionId,
+            String target, String reason, Instant failedAt, Instant replayedAt, String replayedBy,
+            String deliveryStatus) {
 
         static BillingException of(SqlRows.Row row) throws Exception {
-            return new BillingException(row.number("id"), row.text("delivery_id"), row.text("target"),
+            return new BillingException(row.number("id"), row.text("delivery_id"), row.text("correction_id"),
+                    row.text("target"),
                     row.text("reason"), row.instant("failed_at"), row.instant("replayed_at"), row.text("replayed_by"),
                     row.text("delivery_status"));
         }

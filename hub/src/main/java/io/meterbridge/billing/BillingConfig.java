@@ -39,6 +39,10 @@ public interface BillingConfig {
     @WithDefault("P30D")
     Duration usageReportLookback();
 
+    /** How often route correction-issue issues APPROVED corrections as delta documents (billing deliveries). */
+    @WithDefault("5s")
+    String correctionInterval();
+
     /** How often the outbox publishes deliveries written by period close. */
     @WithDefault("1s")
     String outboxInterval();

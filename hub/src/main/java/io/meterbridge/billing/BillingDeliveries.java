@@ -313,7 +313,7 @@ public class BillingDeliveries {
             String deliveryId;
             try (PreparedStatement update = connection.prepareStatement("""
                     UPDATE billing_exception SET replayed_at = now(), replayed_by = ?
-                    WHERE id = ? AND replayed_at IS NULL RETURNING delivery_id""")) {
+                    WHERE id = ? AND replayed_at IS NULL AND delivery_id IS NOT NULL RETURNING delivery_id""")) {
                 update.setString(1, replayedBy);
                 update.setLong(2, exceptionId);
                 try (ResultSet rows = update.executeQuery()) {
@@ -338,9 +338,24 @@ public class BillingDeliveries {
         }
     }
 
+    /** The platform id of a DELIVERED delivery (a credit note's invoice), or empty while it is not delivered. */
+    public java.util.Optional<String> deliveredAs(String deliveryId) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
+                "SELECT external_id FROM billing_delivery WHERE id = ? AND status = 'DELIVERED'")) {
+            select.setString(1, deliveryId);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? java.util.Optional.ofNullable(rows.getString(1)) : java.util.Optional.empty();
+            }
+        }
+    }
+
     /** The platform's id of the delivered document, from the connector's last answer. */
     private static String externalId(Exchange exchange) {
         JsonNode answer = exchange.getMessage().getBody(JsonNode.class);
+        String document = exchange.getProperty(StripeDocuments.DOCUMENT_ID, String.class);
+        if (document != null) {
+            return document;
+        }
         String invoice = exchange.getProperty(StripeDocuments.INVOICE_ID, String.class);
         if (invoice != null) {
             return invoice;

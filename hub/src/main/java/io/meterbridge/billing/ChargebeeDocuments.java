@@ -17,6 +17,71 @@ import org.apache.camel.Exchange;
 @ApplicationScoped
 public class ChargebeeDocuments {
 
+    /** The Chargebee invoice a credit note credits: the external id of the period's invoice delivery. */
+    static final String CREDITED_INVOICE = "chargebeeCreditedInvoice";
+
+    private final BillingDeliveries deliveries;
+
+    public ChargebeeDocuments(BillingDeliveries deliveries) {
+        this.deliveries = deliveries;
+    }
+
+    /**
+     * Start of a credit note attempt: the invoice it credits must be delivered (until then the attempt fails and is
+     * retried); the body becomes the GET of that invoice, whose status decides the credit note's type.
+     */
+    public VendorCall resumeCreditNote(Exchange exchange) throws java.sql.SQLException {
+        DeliveryMessage delivery = BillingDeliveries.current(exchange);
+        String invoiceDelivery = delivery.payload().path("invoiceDeliveryId").asText();
+        String invoice = deliveries.deliveredAs(invoiceDelivery)
+                .orElseThrow(() -> new CreditedInvoiceNotDeliveredException("credit note " + delivery.id()
+                        + " waits for invoice delivery " + invoiceDelivery + " to be delivered"));
+        exchange.setProperty(CREDITED_INVOICE, invoice);
+        return VendorCall.get("/api/v2/invoices/" + java.net.URLEncoder.encode(invoice,
+                java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * The credit note (POST /api/v2/credit_notes): reference_invoice_id, one line item per credited line (amounts in
+     * minor units, the corrected period's dates), keyed by the delivery id. Type adjustment while the invoice is
+     * unpaid (it lowers the amount due), refundable once it is paid (the customer is owed the money).
+     */
+    public VendorCall creditNote(Exchange exchange) {
+        DeliveryMessage delivery = BillingDeliveries.current(exchange);
+        JsonNode p = delivery.payload();
+        JsonNode invoice = exchange.getMessage().getBody(JsonNode.class).path("invoice");
+        String status = invoice.path("status").asText();
+        if (status.equals("voided") || status.equals("pending")) {
+            throw new io.meterbridge.billing.connector.RejectedByVendorException("chargebee", 0, "credit note "
+                    + delivery.id() + ": Chargebee invoice " + invoice.path("id").asText() + " is " + status
+                    + " and cannot be credited; resolve it in Chargebee, then replay");
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("reference_invoice_id", invoice.path("id").asText());
+        params.put("type", status.equals("paid") ? "refundable" : "adjustment");
+        params.put("reason_code", "order_change");
+        List<Object> amounts = new ArrayList<>();
+        List<Object> descriptions = new ArrayList<>();
+        List<Object> from = new ArrayList<>();
+        List<Object> to = new ArrayList<>();
+        for (JsonNode line : p.path("lines")) {
+            amounts.add(line.path("amountMinor").asLong());
+            descriptions.add(line.path("description").asText());
+            from.add(p.path("periodStart").asLong());
+            to.add(p.path("periodEnd").asLong());
+        }
+        params.put("line_items", Map.of("amount", amounts, "description", descriptions, "date_from", from,
+                "date_to", to));
+        String reason = p.path("reason").asText();
+        params.put("comment", reason.length() > 300 ? reason.substring(0, 300) : reason);
+        return VendorCall.post("/api/v2/credit_notes", params, delivery.id());
+    }
+
+    public void creditNoteCreated(Exchange exchange) {
+        exchange.setProperty(StripeDocuments.DOCUMENT_ID,
+                exchange.getMessage().getBody(JsonNode.class).path("credit_note").path("id").asText());
+    }
+
     /** Hub rates: one invoice with one charge per charge line, amounts in minor units. */
     public VendorCall invoice(Exchange exchange) {
         DeliveryMessage delivery = BillingDeliveries.current(exchange);

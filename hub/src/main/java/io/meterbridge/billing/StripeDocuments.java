@@ -52,9 +52,11 @@ public class StripeDocuments implements SavedServerErrors {
     static final Duration METER_EVENT_RESEND_WINDOW = Duration.ofHours(23);
 
     private final StripeProgress progress;
+    private final BillingDeliveries deliveries;
 
-    public StripeDocuments(StripeProgress progress) {
+    public StripeDocuments(StripeProgress progress, BillingDeliveries deliveries) {
         this.progress = progress;
+        this.deliveries = deliveries;
     }
 
     // ---- invoices: resume
@@ -298,6 +300,74 @@ public class StripeDocuments implements SavedServerErrors {
                 + "and uses key generation %d", delivery.id(), idempotencyKey, generation);
     }
 
+    // ---- credit notes (issue 12: a correction's credit on the period's invoice)
+
+    /** The platform id of the delivered document, when it is not an invoice (a credit note). */
+    public static final String DOCUMENT_ID = "billingDocumentId";
+    /** The Stripe invoice a credit note credits: the external id of the period's invoice delivery. */
+    public static final String CREDITED_INVOICE = "stripeCreditedInvoice";
+
+    /**
+     * Start of a credit note attempt: the invoice it credits (the period's invoice delivery must be delivered; until
+     * then the attempt fails and is retried) and the key generation; the body becomes the GET of that invoice, whose
+     * status decides how the credit is given.
+     */
+    public VendorCall resumeCreditNote(Exchange exchange) throws SQLException {
+        DeliveryMessage delivery = BillingDeliveries.current(exchange);
+        StripeProgress.State state = progress.begin(delivery.id());
+        exchange.setProperty(KEY_GENERATION, state.keyGeneration());
+        String invoiceDelivery = delivery.payload().path("invoiceDeliveryId").asText();
+        String invoice = deliveries.deliveredAs(invoiceDelivery)
+                .orElseThrow(() -> new CreditedInvoiceNotDeliveredException("credit note " + delivery.id()
+                        + " waits for invoice delivery " + invoiceDelivery + " to be delivered"));
+        exchange.setProperty(CREDITED_INVOICE, invoice);
+        return VendorCall.get("/v1/invoices/" + encode(invoice));
+    }
+
+    /**
+     * The credit note: one custom line per credited line (its description names the metric and the corrected
+     * period), the delivery in its metadata, its key the delivery id. On an open invoice it lowers the amount due; on
+     * a paid one Stripe needs to know where the money goes: to the customer's balance (credit_amount), which Stripe
+     * applies to the next invoice. A void or draft invoice cannot be credited: refused, for finance to resolve.
+     */
+    public VendorCall creditNote(Exchange exchange) {
+        DeliveryMessage delivery = BillingDeliveries.current(exchange);
+        JsonNode p = delivery.payload();
+        JsonNode invoice = exchange.getMessage().getBody(JsonNode.class);
+        String status = invoice.path("status").asText();
+        if (!status.equals("open") && !status.equals("paid")) {
+            throw new RejectedByVendorException("stripe", 0, "credit note " + delivery.id() + ": Stripe invoice "
+                    + invoice.path("id").asText() + " is " + status + ", only a finalized (open or paid) invoice can "
+                    + "be credited; resolve it in Stripe, then replay");
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("invoice", invoice.path("id").asText());
+        List<Object> lines = new ArrayList<>();
+        long total = 0;
+        for (JsonNode line : p.path("lines")) {
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("type", "custom_line_item");
+            l.put("description", line.path("description").asText());
+            l.put("quantity", 1);
+            l.put("unit_amount", line.path("amountMinor").asLong());
+            lines.add(l);
+            total += line.path("amountMinor").asLong();
+        }
+        params.put("lines", lines);
+        if (status.equals("paid")) {
+            params.put("credit_amount", total);
+        }
+        params.put("memo", p.path("reason").asText());
+        Map<String, Object> metadata = metadata(delivery);
+        metadata.put("correction_id", p.path("correctionId").asText());
+        params.put("metadata", metadata);
+        return VendorCall.post("/v1/credit_notes", params, key(delivery.id() + "-credit-note", exchange));
+    }
+
+    public void creditNoteCreated(Exchange exchange) {
+        exchange.setProperty(DOCUMENT_ID, exchange.getMessage().getBody(JsonNode.class).path("id").asText());
+    }
+
     // ---- meter events
 
     /**
@@ -396,6 +466,9 @@ public class StripeDocuments implements SavedServerErrors {
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("meterbridge_delivery", delivery.id());
         metadata.put("contract_key", delivery.contractKey());
+        if (delivery.payload().hasNonNull("correctionId")) {
+            metadata.put("correction_id", delivery.payload().get("correctionId").asText());
+        }
         return metadata;
     }
 }

@@ -152,7 +152,9 @@ public class FinancialDocuments {
         if (closeId == null && doc.contractKey() != null && doc.periodStart() != null) {
             closeId = closeOfPeriod(connection, doc.contractKey(), doc.periodStart());
         }
-        if (closeId == null && doc.type() == Type.REFUND && doc.relatedSourceId() != null) {
+        if (closeId == null && (doc.type() == Type.REFUND || doc.type() == Type.CREDIT_MEMO)
+                && doc.relatedSourceId() != null) {
+            // a credit note (a correction's, or one made in the platform) belongs to the period of the invoice it credits
             closeId = closeOfDocument(connection, doc.sourceSystem(), doc.relatedSourceId());
         }
         Optional<Long> id = insert(connection, doc, closeId);
@@ -225,7 +227,10 @@ public class FinancialDocuments {
     }
 
     private static Long closeOfDelivery(Connection connection, String deliveryId) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT close_id FROM billing_delivery WHERE id = ?")) {
+        // A correction's delta document belongs to the period it corrects: the correction's close.
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT coalesce(d.close_id, c.close_id) FROM billing_delivery d
+                LEFT JOIN correction c ON c.id = d.correction_id WHERE d.id = ?""")) {
             select.setString(1, deliveryId);
             try (ResultSet rows = select.executeQuery()) {
                 return rows.next() ? (Long) rows.getObject(1) : null;
@@ -394,7 +399,8 @@ public class FinancialDocuments {
                     major(currency, line.path("amount").asLong())));
         }
         return new Document("stripe", note.path("id").asText(), Type.CREDIT_MEMO, note.path("invoice").asText(),
-                text(note.path("metadata"), "contract_key"), null, note.path("customer").asText(), currency,
+                text(note.path("metadata"), "contract_key"), text(note.path("metadata"), "meterbridge_delivery"),
+                note.path("customer").asText(), currency,
                 major(currency, note.path("total").asLong(note.path("amount").asLong())),
                 seconds(note.path("created"), note.path("created")), lines, null);
     }
