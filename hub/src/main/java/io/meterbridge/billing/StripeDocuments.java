@@ -309,19 +309,53 @@ public class StripeDocuments implements SavedServerErrors {
 
     /**
      * Start of a credit note attempt: the invoice it credits (the period's invoice delivery must be delivered; until
-     * then the attempt fails and is retried) and the key generation; the body becomes the GET of that invoice, whose
-     * status decides how the credit is given.
+     * then the attempt fails and is retried) and the key generation. On a later attempt the invoice's credit notes
+     * are listed first: past Stripe's 24 h key horizon (a replay of a dead letter) the key no longer protects, so the
+     * credit note whose metadata names the delivery, if it exists, is the delivery's and nothing is created again.
      */
-    public VendorCall resumeCreditNote(Exchange exchange) throws SQLException {
+    public void resumeCreditNote(Exchange exchange) throws SQLException {
         DeliveryMessage delivery = BillingDeliveries.current(exchange);
         StripeProgress.State state = progress.begin(delivery.id());
         exchange.setProperty(KEY_GENERATION, state.keyGeneration());
+        exchange.removeProperty(DOCUMENT_ID);
+        exchange.removeProperty(NEXT_PAGE);
         String invoiceDelivery = delivery.payload().path("invoiceDeliveryId").asText();
         String invoice = deliveries.deliveredAs(invoiceDelivery)
                 .orElseThrow(() -> new CreditedInvoiceNotDeliveredException("credit note " + delivery.id()
                         + " waits for invoice delivery " + invoiceDelivery + " to be delivered"));
         exchange.setProperty(CREDITED_INVOICE, invoice);
-        return VendorCall.get("/v1/invoices/" + encode(invoice));
+        if (!state.firstAttempt()) {
+            exchange.setProperty(NEXT_PAGE, creditNotesPage(invoice, null));
+        }
+    }
+
+    /** Reads a page of the invoice's credit notes: the delivery's is the one whose metadata names the delivery. */
+    public void creditNotesRead(Exchange exchange) {
+        DeliveryMessage delivery = BillingDeliveries.current(exchange);
+        JsonNode page = exchange.getMessage().getBody(JsonNode.class);
+        exchange.removeProperty(NEXT_PAGE);
+        String last = null;
+        for (JsonNode note : page.path("data")) {
+            last = note.path("id").asText();
+            if (delivery.id().equals(note.path("metadata").path("meterbridge_delivery").asText(null))) {
+                exchange.setProperty(DOCUMENT_ID, last);
+                LOG.infof("Delivery %s: Stripe credit note %s exists already, found by its metadata", delivery.id(), last);
+                return;
+            }
+        }
+        if (page.path("has_more").asBoolean(false) && last != null) {
+            exchange.setProperty(NEXT_PAGE, creditNotesPage(exchange.getProperty(CREDITED_INVOICE, String.class), last));
+        }
+    }
+
+    private static VendorCall creditNotesPage(String invoice, String startingAfter) {
+        return VendorCall.get("/v1/credit_notes?invoice=" + encode(invoice) + "&limit=" + PAGE_SIZE
+                + (startingAfter == null ? "" : "&starting_after=" + encode(startingAfter)));
+    }
+
+    /** The credited invoice, for its status. */
+    public VendorCall getCreditedInvoice(Exchange exchange) {
+        return VendorCall.get("/v1/invoices/" + encode(exchange.getProperty(CREDITED_INVOICE, String.class)));
     }
 
     /**

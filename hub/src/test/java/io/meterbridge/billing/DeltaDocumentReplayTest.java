@@ -27,9 +27,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A delta document is issued, sent and posted once: issuing an ISSUED correction again writes nothing; the credit
- * note's delivery sent again (a replay) repeats its idempotency key, so Stripe answers with the same credit note and
- * credits 3.00 once (amount due 54.00 - 3.00 = 51.00); its credit_note.created webhook sent again is a duplicate, one
- * financial document, one credit memo posting.
+ * note's delivery sent again (a replay) finds its credit note in Stripe by its metadata (and would repeat its
+ * idempotency key), so 3.00 is credited once (amount due 54.00 - 3.00 = 51.00); its credit_note.created webhook sent
+ * again is a duplicate: one financial document, one credit memo posting.
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedEngines.class)

@@ -47,5 +47,9 @@ class StripeCreditNoteLimitTest {
                 .statusCode(200).body("total", equalTo(2400));
         Sandboxes.stripe(apiKey).get("/v1/invoices/" + invoice).then().body("amount_due", equalTo(0))
                 .body("pre_payment_credit_notes_amount", equalTo(5400));
+        // listed newest first, by invoice (how a client finds its credit note again past the key horizon)
+        Sandboxes.stripe(apiKey).queryParam("invoice", invoice).queryParam("limit", "100").get("/v1/credit_notes")
+                .then().statusCode(200).body("data.size()", equalTo(2)).body("data[1].id", equalTo(first))
+                .body("has_more", equalTo(false));
     }
 }

@@ -208,6 +208,12 @@ public class StripeSandboxResource extends SandboxResource {
     }
 
     @GET
+    @Path("v1/credit_notes")
+    public Response listCreditNotes() {
+        return run("GET", null, get("credit_notes", r -> sandbox.state().listCreditNotes(r.params())));
+    }
+
+    @GET
     @Path("v1/credit_notes/{id}")
     public Response getCreditNote(@PathParam("id") String id) {
         return run("GET", null, get("credit_notes", r -> sandbox.state().getCreditNote(id)));

@@ -613,6 +613,12 @@ final class StripeState {
         return note.deepCopy();
     }
 
+    /** GET /v1/credit_notes: newest first, by invoice and customer, limit and starting_after, as Stripe lists them. */
+    synchronized ObjectNode listCreditNotes(JsonNode query) {
+        return list("/v1/credit_notes", creditNotes.values(), n -> matches(query, "invoice", n.get("invoice").asText())
+                && matches(query, "customer", n.get("customer").asText()), query);
+    }
+
     synchronized ObjectNode getCreditNote(String id) {
         ObjectNode note = creditNotes.get(id);
         if (note == null) {
