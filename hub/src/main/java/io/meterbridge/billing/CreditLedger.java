@@ -88,11 +88,13 @@ public class CreditLedger {
         Contract contract = PeriodCloseService.versionCovering(versions, request.startsAt());
         Contract latest = versions.get(versions.size() - 1);
         for (Contract version : List.of(contract, latest)) {
-            // Only hub-rated Stripe invoices take the negative credit line today (docs/api/admin.md#prepaid-credits).
-            if (version.billingMode() != BillingMode.HUB_RATES || !"stripe".equals(version.billingSystem())) {
+            // Where the draw can reach the platform's invoice (docs/api/admin.md#prepaid-credits): a negative
+            // invoice item (Stripe), a document-level discount (Chargebee).
+            if (version.billingMode() != BillingMode.HUB_RATES
+                    || !List.of("stripe", "chargebee").contains(version.billingSystem())) {
                 throw new IllegalArgumentException("contractKey: contract '" + contractKey + "' is "
                         + version.billingMode() + " on " + version.billingSystem()
-                        + "; prepaid credit grants are drawn for HUB_RATES contracts billed in stripe only");
+                        + "; prepaid credit grants are drawn for HUB_RATES contracts billed in stripe or chargebee");
             }
         }
         String currency = contractCurrency(masterData.current(), contract, request.startsAt());
