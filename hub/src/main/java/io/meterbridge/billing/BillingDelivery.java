@@ -18,6 +18,8 @@ public record BillingDelivery(String id, String target, Kind kind, String contra
         /** Hub rates, Chargebee: one invoice for the period's charges. */
         CHARGEBEE_INVOICE,
         /** Platform rates, Chargebee: one usage per summary, id = the summary's key. */
-        CHARGEBEE_USAGES
+        CHARGEBEE_USAGES,
+        /** Platform rates, Stripe: the prepaid credit drawn for the period, a negative item on its draft invoice. */
+        STRIPE_CREDIT_ITEM
     }
 }
