@@ -37,11 +37,14 @@ import static org.awaitility.Awaitility.await;
  * true-up; a 250 GB peak: 12.00), paid by bank transfer: a customer payment of 62.00. Chargebee refunds 2000 cents of
  * it ({@code POST /invoices/{id}/refund}): payment_refunded names the refund transaction, which references the payment
  * transaction; one customerRefund of 20.00 USD applied to that payment (42.00 left to refund). The same event delivered
- * twice more posts nothing more.
+ * twice more posts nothing more; a refund whose webhook was lost is found by the polling fallback and posted once.
  */
 @QuarkusTest
 @QuarkusTestResource(EmbeddedEngines.class)
 class ChargebeeRefundPostingTest {
+
+    @jakarta.inject.Inject
+    PlatformWebhooks webhooks;
 
     @Test
     void aPartialChargebeeRefundBecomesOneCustomerRefundOfThePayment() throws Exception {
@@ -104,6 +107,26 @@ class ChargebeeRefundPostingTest {
                 .statusCode(200).extract().jsonPath().getString("transaction.id");
         awaitPosted("mb-ref-chargebee-" + rest);
         assertThat(documents(rest).get(0).get("amount")).isEqualTo("42.00");
+    }
+
+    @Test
+    void aRefundWhoseWebhookWasLostIsFoundByPollingAndPostedOnce() throws Exception {
+        String invoice = paidSeptemberInvoice(uniqueId("cbrpoll"));
+        awaitPosted("mb-pay-chargebee-" + payment(invoice));
+        SandboxClient.of("chargebee").faults(Map.of("dropWebhooks", true));
+        try {
+            String refund = chargebee().formParam("refund_amount", 2000)
+                    .post("/sandbox/chargebee/api/v2/invoices/" + invoice + "/refund").then().statusCode(200)
+                    .extract().jsonPath().getString("transaction.id");
+            assertThat(documents(refund)).isEmpty();
+            assertThat(webhooks.poll()).isPositive();
+            awaitPosted("mb-ref-chargebee-" + refund);
+            webhooks.poll();
+            assertThat(refunds("mb-ref-chargebee-" + refund)).hasSize(1);
+            assertThat(documents(refund).get(0).get("amount")).isEqualTo("20.00");
+        } finally {
+            SandboxClient.of("chargebee").noFaults();
+        }
     }
 
     /** The 62.00 September invoice of a Chargebee-billed, hub-rated tenant, paid in full by bank transfer. */
