@@ -28,6 +28,8 @@ public record BillingDelivery(String id, String target, Kind kind, String contra
          */
         STRIPE_CREDIT_NOTE,
         /** The same for Chargebee (customerId, subscriptionId instead of customer); delta invoices: CHARGEBEE_INVOICE. */
-        CHARGEBEE_CREDIT_NOTE
+        CHARGEBEE_CREDIT_NOTE,
+        /** Platform rates, Stripe: the prepaid credit drawn for the period, a negative item on its draft invoice. */
+        STRIPE_CREDIT_ITEM
     }
 }

@@ -88,11 +88,18 @@ public class CreditLedger {
         Contract contract = PeriodCloseService.versionCovering(versions, request.startsAt());
         Contract latest = versions.get(versions.size() - 1);
         for (Contract version : List.of(contract, latest)) {
-            // Only hub-rated Stripe invoices take the negative credit line today (docs/api/admin.md#prepaid-credits).
-            if (version.billingMode() != BillingMode.HUB_RATES || !"stripe".equals(version.billingSystem())) {
+            // Where the draw can reach the platform's invoice (docs/api/admin.md#prepaid-credits): a negative
+            // invoice item (Stripe, on the hub's invoice or on the draft Stripe rated), a document-level discount
+            // (Chargebee, hub rates). Chargebee rates its usages on a pending invoice that takes no negative charge
+            // and no discount through the API, and its promotional credits would pay any invoice of the customer
+            // outside the ledger's order: refused.
+            boolean reachable = "stripe".equals(version.billingSystem())
+                    || "chargebee".equals(version.billingSystem()) && version.billingMode() == BillingMode.HUB_RATES;
+            if (!reachable) {
                 throw new IllegalArgumentException("contractKey: contract '" + contractKey + "' is "
-                        + version.billingMode() + " on " + version.billingSystem()
-                        + "; prepaid credit grants are drawn for HUB_RATES contracts billed in stripe only");
+                        + version.billingMode() + " on " + version.billingSystem() + "; prepaid credit grants are drawn"
+                        + " for contracts billed in stripe and for HUB_RATES contracts billed in chargebee (Chargebee's"
+                        + " pending invoice of platform-rated usage takes no negative charge or discount from the hub)");
             }
         }
         String currency = contractCurrency(masterData.current(), contract, request.startsAt());
@@ -203,6 +210,20 @@ public class CreditLedger {
             insert.executeBatch();
         }
         return draws;
+    }
+
+    /** Whether a grant of the contract has a rest that is neither drawn nor recorded as expired. */
+    boolean hasCreditLeft(Connection connection, String contractKey) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT 1 FROM credit_grant g WHERE g.contract_key = ?
+                  AND NOT EXISTS (SELECT 1 FROM credit_expiry e WHERE e.grant_id = g.id)
+                  AND g.amount > coalesce((SELECT sum(d.amount) FROM credit_draw d WHERE d.grant_id = g.id), 0)
+                LIMIT 1""")) {
+            select.setString(1, contractKey);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next();
+            }
+        }
     }
 
     /**

@@ -483,6 +483,14 @@ public class PeriodCloseService {
             insertDelivery(connection, closeId, null, delivery);
             deliveries.add(delivery.id());
         }
+        if (contract.billingMode() == BillingMode.PLATFORM_RATES && "stripe".equals(contract.billingSystem())
+                && creditLedger.hasCreditLeft(connection, contract.key())) {
+            // Stripe prices the period: its draft invoice says what the credit pays (StripeCreditDraws).
+            BillingDelivery credit = StripeCreditDraws.delivery(contract, period, closeId,
+                    CreditLedger.contractCurrency(data, contract, period.start()), mapper);
+            insertDelivery(connection, closeId, null, credit);
+            deliveries.add(credit.id());
+        }
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE period_close SET currency = ?, total = ? WHERE id = ?")) {
             update.setString(1, document.currency());

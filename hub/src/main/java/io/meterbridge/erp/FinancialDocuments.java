@@ -102,7 +102,7 @@ public class FinancialDocuments {
         return handle("stripe", event.path("id").asText(), type, via, document, event);
     }
 
-    /** A Chargebee event (invoice_generated, payment_succeeded, credit_note_created). */
+    /** A Chargebee event (invoice_generated, payment_succeeded, credit_note_created, payment_refunded). */
     public Outcome chargebeeEvent(JsonNode event, String via) throws SQLException {
         String type = event.path("event_type").asText();
         JsonNode content = event.path("content");
@@ -110,6 +110,8 @@ public class FinancialDocuments {
             case "invoice_generated" -> Optional.of(chargebeeInvoice(content.path("invoice")));
             case "payment_succeeded" -> Optional.of(chargebeePayment(content));
             case "credit_note_created" -> Optional.of(chargebeeCreditNote(content.path("credit_note")));
+            // Money paid back of a payment (its credit note comes as credit_note_created beside it).
+            case "payment_refunded" -> Optional.of(chargebeeRefund(content));
             default -> Optional.empty();
         };
         return handle("chargebee", event.path("id").asText(), type, via, document, event);
@@ -414,6 +416,20 @@ public class FinancialDocuments {
             lines.add(new Line(line.path("id").asText(), metricOf(line.path("metadata"), line.path("description").asText()),
                     line.path("description").asText(), major(currency, line.path("amount").asLong())));
         }
+        // The hub's invoices carry one kind of document-level discount: the prepaid credit drawn (ChargebeeDocuments).
+        int discount = 0;
+        for (JsonNode applied : invoice.path("discounts")) {
+            discount++;
+            if (applied.path("entity_type").asText().equals("document_level_discount")) {
+                lines.add(new Line(invoice.path("id").asText() + "-discount-" + discount,
+                        MasterData.PREPAID_CREDIT_METRIC, "prepaid credit applied (" + applied.path("description")
+                                .asText("discount") + ")", major(currency, -applied.path("amount").asLong())));
+            } else {
+                lines.add(new Line(invoice.path("id").asText() + "-discount-" + discount, null,
+                        applied.path("description").asText(applied.path("entity_type").asText()),
+                        major(currency, -applied.path("amount").asLong())));
+            }
+        }
         return new Document("chargebee", invoice.path("id").asText(), Type.INVOICE, null, null, null,
                 invoice.path("customer_id").asText(), currency, major(currency, invoice.path("total").asLong()),
                 seconds(invoice.path("date"), invoice.path("generated_at")), lines,
@@ -430,6 +446,23 @@ public class FinancialDocuments {
                 invoice.path("customer_id").asText(transaction.path("customer_id").asText()), currency,
                 major(currency, transaction.path("amount").asLong(invoice.path("amount_paid").asLong())),
                 seconds(transaction.path("date"), invoice.path("paid_at")), List.of(), null);
+    }
+
+    /**
+     * payment_refunded: a REFUND document with the refund transaction's id and amount, related to the payment document
+     * of the transaction it pays back ({@code reference_transaction_id}: payment_succeeded records a payment under its
+     * transaction id), as a Stripe refund is related to its invoice's payment.
+     */
+    private Document chargebeeRefund(JsonNode content) {
+        JsonNode transaction = content.path("transaction");
+        JsonNode invoice = content.path("invoice");
+        String currency = transaction.path("currency_code").asText(invoice.path("currency_code").asText())
+                .toUpperCase(Locale.ROOT);
+        return new Document("chargebee", transaction.path("id").asText(), Type.REFUND,
+                text(transaction, "reference_transaction_id"), null, null,
+                transaction.path("customer_id").asText(invoice.path("customer_id").asText()), currency,
+                major(currency, transaction.path("amount").asLong()), seconds(transaction.path("date"),
+                        content.path("credit_note").path("refunded_at")), List.of(), null);
     }
 
     private Document chargebeeCreditNote(JsonNode note) {

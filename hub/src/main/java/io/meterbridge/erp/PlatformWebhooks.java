@@ -38,7 +38,7 @@ public class PlatformWebhooks {
     private static final java.util.Set<String> STRIPE_TYPES = java.util.Set.of("invoice.finalized", "invoice.paid",
             "credit_note.created", "invoice.voided", "invoice.payment_failed", "refund.created");
     private static final java.util.Set<String> CHARGEBEE_TYPES = java.util.Set.of("invoice_generated",
-            "payment_succeeded", "credit_note_created");
+            "payment_succeeded", "credit_note_created", "payment_refunded");
 
     /** A webhook that is not authentic or not readable: answered 400/401 and never processed. */
     public static class WebhookRejectedException extends RuntimeException {

@@ -48,11 +48,20 @@ class CreditGrantValidationTest {
     }
 
     @Test
-    void platformRatedContractsTakeNoGrants() {
+    void chargebeePlatformRatedContractsTakeNoGrants() {
+        // Chargebee's pending invoice of platform-rated usage takes no negative charge or discount from the hub.
         String tenant = uniqueId("grantplat");
-        contract(tenant, "stripe", stripeCustomer(tenant), "PLATFORM_RATES", null, null, Map.of(), "api_requests");
+        contract(tenant, "chargebee", "cb_" + tenant, "PLATFORM_RATES", "sub_" + tenant, null, Map.of(), "api_requests");
         post(contractKey(tenant), body("r1", "10.00", "USD", null)).then().statusCode(400)
-                .body("error", containsString("HUB_RATES"));
+                .body("error", containsString("PLATFORM_RATES on chargebee"))
+                .body("error", containsString("pending invoice"));
+    }
+
+    @Test
+    void stripePlatformRatedContractsTakeGrants() {
+        String tenant = uniqueId("grantplats");
+        contract(tenant, "stripe", stripeCustomer(tenant), "PLATFORM_RATES", null, null, Map.of(), "api_requests");
+        post(contractKey(tenant), body("r1", "10.00", "USD", null)).then().statusCode(200);
     }
 
     @Test

@@ -40,6 +40,7 @@ public class ChargebeeSandbox {
     private final SpecValidator createInvoiceForCharges;
     private final SpecValidator recordPayment;
     private final SpecValidator createCreditNote;
+    private final SpecValidator refundInvoice;
 
     public ChargebeeSandbox(SandboxConfig config, ObjectMapper mapper) {
         this.pipeline = new SandboxPipeline(new ChargebeeDialect(config.chargebee()), config);
@@ -60,6 +61,7 @@ public class ChargebeeSandbox {
         this.createInvoiceForCharges = SpecValidator.of(contract.get("create_invoice_for_charges"));
         this.recordPayment = SpecValidator.of(contract.get("record_invoice_payment"));
         this.createCreditNote = SpecValidator.of(contract.get("create_credit_note"));
+        this.refundInvoice = SpecValidator.of(contract.get("refund_invoice"));
     }
 
     /**
@@ -72,15 +74,22 @@ public class ChargebeeSandbox {
             ObjectNode content = effect.get();
             String type = eventType.apply(content);
             if (type != null) {
-                ObjectNode event = JsonNodeFactory.instance.objectNode();
-                String id = Ids.random("ev_", 24);
-                event.put("id", id).put("occurred_at", Instant.now().getEpochSecond()).put("source", "api")
-                        .put("object", "event").put("api_version", "v2");
-                event.set("content", content.deepCopy());
-                event.put("event_type", type);
-                webhooks.emit(id, type, event);
+                emit(type, content);
             }
             return content;
+        }
+    }
+
+    /** Records one event of {@code content} (inside {@link #change}: a change that makes more than one event). */
+    void emit(String type, ObjectNode content) {
+        synchronized (state) {
+            ObjectNode event = JsonNodeFactory.instance.objectNode();
+            String id = Ids.random("ev_", 24);
+            event.put("id", id).put("occurred_at", Instant.now().getEpochSecond()).put("source", "api")
+                    .put("object", "event").put("api_version", "v2");
+            event.set("content", content.deepCopy());
+            event.put("event_type", type);
+            webhooks.emit(id, type, event);
         }
     }
 
@@ -145,6 +154,10 @@ public class ChargebeeSandbox {
 
     SpecValidator createCreditNote() {
         return createCreditNote;
+    }
+
+    SpecValidator refundInvoice() {
+        return refundInvoice;
     }
 
     @PreDestroy

@@ -92,6 +92,25 @@ public class ChargebeeSandboxResource extends SandboxResource {
                 () -> sandbox.state().recordPayment(id, r.params())));
     }
 
+    /**
+     * A refund of a paid invoice: the credit note it makes is announced (credit_note_created), then the refund
+     * (payment_refunded, with the transaction, the invoice and the credit note), as Chargebee does.
+     */
+    @POST
+    @Path("api/v2/invoices/{id}/refund")
+    @Consumes(MediaType.WILDCARD)
+    public Response refundInvoice(@PathParam("id") String id, String body) {
+        return run("POST", body, "invoices", sandbox.refundInvoice(), r -> sandbox.change(c -> "payment_refunded",
+                () -> {
+                    com.fasterxml.jackson.databind.node.ObjectNode refunded = sandbox.state().refundInvoice(id, r.params());
+                    com.fasterxml.jackson.databind.node.ObjectNode note = com.fasterxml.jackson.databind.node
+                            .JsonNodeFactory.instance.objectNode();
+                    note.set("credit_note", refunded.get("credit_note").deepCopy());
+                    sandbox.emit("credit_note_created", note);
+                    return refunded;
+                }));
+    }
+
     @POST
     @Path("api/v2/credit_notes")
     @Consumes(MediaType.WILDCARD)

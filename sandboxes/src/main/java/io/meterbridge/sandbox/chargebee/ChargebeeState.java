@@ -110,6 +110,8 @@ final class ChargebeeState {
                     .put("entity_type", "adhoc").put("discount_amount", 0).put("item_level_discount_amount", 0);
             total += amount;
         }
+        long subTotal = total;
+        total -= discounts(p.path("discounts"), subTotal, invoice, lines);
         // a zero invoice needs no payment: Chargebee closes it as paid at once
         boolean paid = total <= 0;
         invoice.put("id", id).put("customer_id", customer).put("recurring", false)
@@ -117,7 +119,7 @@ final class ChargebeeState {
                 .put("due_date", now).put("net_term_days", 0).put("exchange_rate", 1.0)
                 .put("currency_code", p.path("currency_code").asText("USD").toUpperCase()).put("total", total)
                 .put("amount_paid", paid ? total : 0).put("amount_adjusted", 0).put("write_off_amount", 0)
-                .put("credits_applied", 0).put("amount_due", paid ? 0 : total).put("sub_total", total).put("tax", 0)
+                .put("credits_applied", 0).put("amount_due", paid ? 0 : total).put("sub_total", subTotal).put("tax", 0)
                 .put("first_invoice", false).put("has_advance_charges", false).put("term_finalized", true)
                 .put("is_gifted", false).put("deleted", false).put("resource_version", now * 1000)
                 .put("updated_at", now).put("object", "invoice");
@@ -130,6 +132,54 @@ final class ChargebeeState {
         invoice.set("line_items", lines);
         invoices.put(id, invoice);
         return wrap("invoice", invoice);
+    }
+
+    /**
+     * The invoice's document-level discounts ({@code discounts[apply_on][i]=invoice_amount}, a fixed
+     * {@code discounts[amount][i]} or a {@code discounts[percentage][i]} of the sub total): listed in the invoice's
+     * {@code discounts}, spread over the line items' {@code discount_amount} in proportion to their amounts (the
+     * rounding rest on the last line), as Chargebee shows them. Together they may not exceed the sub total; a discount
+     * on a specific item price needs an item price on the invoice, which an invoice of charges has not. Returns the
+     * discounted amount.
+     */
+    private static long discounts(JsonNode discounts, long subTotal, ObjectNode invoice, ArrayNode lines) {
+        ArrayNode listed = invoice.putArray("discounts");
+        JsonNode applyOn = discounts.path("apply_on");
+        long discounted = 0;
+        for (int i = 0; i < applyOn.size(); i++) {
+            if (!applyOn.get(i).asText().equals("invoice_amount")) {
+                throw new SandboxException(400, ErrorKind.INVALID_REQUEST, "param_wrong_value",
+                        "Only invoice_amount discounts apply to an invoice of charges: it has no item price.",
+                        "discounts[apply_on][" + i + "]");
+            }
+            boolean fixed = discounts.path("amount").has(i);
+            boolean percent = discounts.path("percentage").has(i);
+            if (fixed == percent) {
+                throw new SandboxException(400, ErrorKind.INVALID_REQUEST, "param_wrong_value",
+                        "Pass either discounts[amount][" + i + "] or discounts[percentage][" + i + "].",
+                        "discounts[amount][" + i + "]");
+            }
+            long amount = fixed ? discounts.get("amount").get(i).asLong() : new BigDecimal(discounts.get("percentage")
+                    .get(i).asText()).multiply(BigDecimal.valueOf(subTotal)).divide(BigDecimal.valueOf(100), 0,
+                            java.math.RoundingMode.HALF_UP).longValueExact();
+            discounted += amount;
+            listed.addObject().put("amount", amount).put("description", fixed ? "Discount" : "Discount "
+                    + discounts.get("percentage").get(i).asText() + "%").put("entity_type", "document_level_discount")
+                    .put("discount_type", fixed ? "fixed_amount" : "percentage").put("object", "discount");
+        }
+        if (discounted > subTotal) {
+            throw new SandboxException(400, ErrorKind.INVALID_REQUEST, "param_wrong_value", "The discounts ("
+                    + discounted + ") cannot exceed the invoice's sub total (" + subTotal + ").", "discounts[amount][0]");
+        }
+        long spread = 0;
+        for (int i = 0; i < lines.size() && subTotal > 0; i++) {
+            ObjectNode line = (ObjectNode) lines.get(i);
+            long share = i == lines.size() - 1 ? discounted - spread
+                    : discounted * line.get("amount").asLong() / subTotal;
+            line.put("discount_amount", share);
+            spread += share;
+        }
+        return discounted;
     }
 
     synchronized ObjectNode getInvoice(String id) {
@@ -317,6 +367,90 @@ final class ChargebeeState {
         invoice.put("updated_at", now).put("resource_version", now * 1000);
         creditNotes.put(id, note);
         return wrap("credit_note", note);
+    }
+
+    /**
+     * POST /invoices/{id}/refund: pays back {@code refund_amount} (default: all of the invoice's payment not yet
+     * credited) of a paid invoice's payment, as Chargebee does: a refundable credit note of that amount, already
+     * refunded ({@code status} refunded), and a refund transaction ({@code type} refund) whose
+     * {@code reference_transaction_id} is the payment it pays back and whose {@code linked_credit_notes} name the credit
+     * note. More than is left is refused (param_wrong_value). Answers {"invoice":..,"transaction":..,"credit_note":..}.
+     */
+    synchronized ObjectNode refundInvoice(String id, JsonNode p) {
+        ObjectNode invoice = invoice(id);
+        JsonNode payment = null;
+        for (JsonNode linked : invoice.path("linked_payments")) {
+            if (linked.path("txn_status").asText().equals("success")) {
+                payment = linked;
+                break;
+            }
+        }
+        if (payment == null) {
+            throw new SandboxException(400, ErrorKind.INVALID_STATE, "invalid_state_for_request",
+                    "The invoice " + id + " has no payment to refund.", null);
+        }
+        long credited = 0;
+        for (JsonNode issued : invoice.path("issued_credit_notes")) {
+            credited += issued.path("cn_total").asLong();
+        }
+        long refundable = invoice.get("amount_paid").asLong() - credited;
+        long amount = p.hasNonNull("refund_amount") ? p.get("refund_amount").asLong() : refundable;
+        if (amount <= 0 || amount > refundable) {
+            throw new SandboxException(400, ErrorKind.INVALID_REQUEST, "param_wrong_value", "The refund amount "
+                    + "should be greater than zero and at most the amount not yet refunded (" + refundable + ").",
+                    "refund_amount");
+        }
+        long now = now();
+        String currency = invoice.get("currency_code").asText();
+        String customer = invoice.get("customer_id").asText();
+        String noteId = "sbx_cn_" + (++creditNoteSequence);
+        String txnId = Ids.random("txn_", 16);
+        String reason = p.path("credit_note").path("reason_code").asText("other");
+        ObjectNode note = JSON.objectNode();
+        note.put("id", noteId).put("customer_id", customer).put("reference_invoice_id", id).put("type", "refundable")
+                .put("reason_code", reason).put("status", "refunded").put("price_type", "tax_exclusive")
+                .put("date", now).put("currency_code", currency).put("total", amount).put("amount_allocated", 0)
+                .put("amount_refunded", amount).put("amount_available", 0).put("refunded_at", now)
+                .put("generated_at", now).put("resource_version", now * 1000).put("updated_at", now)
+                .put("sub_total", amount).put("round_off_amount", 0).put("fractional_correction", 0)
+                .put("deleted", false).put("object", "credit_note");
+        if (p.path("credit_note").hasNonNull("create_reason_code")) {
+            note.put("create_reason_code", p.path("credit_note").get("create_reason_code").asText());
+        }
+        if (p.hasNonNull("customer_notes")) {
+            note.put("customer_notes", p.get("customer_notes").asText());
+        }
+        ObjectNode line = note.putArray("line_items").addObject();
+        line.put("id", Ids.random("li_", 16)).put("date_from", now).put("date_to", now).put("unit_amount", amount)
+                .put("quantity", 1).put("amount", amount).put("pricing_model", "flat_fee").put("is_taxed", false)
+                .put("tax_amount", 0).put("object", "line_item").put("customer_id", customer)
+                .put("description", p.path("customer_notes").asText("Refund of invoice " + id))
+                .put("entity_type", "adhoc").put("discount_amount", 0).put("item_level_discount_amount", 0);
+        note.putArray("linked_refunds").addObject().put("txn_id", txnId).put("applied_amount", amount)
+                .put("applied_at", now).put("txn_status", "success").put("txn_date", now).put("txn_amount", amount)
+                .put("refund_reason_code", reason);
+        note.putArray("allocations");
+        ObjectNode txn = JSON.objectNode();
+        txn.put("id", txnId).put("customer_id", customer).put("payment_method", payment.path("payment_method")
+                .asText("bank_transfer")).put("gateway", "not_applicable").put("type", "refund").put("date", now)
+                .put("settled_at", now).put("exchange_rate", 1.0).put("amount", amount).put("status", "success")
+                .put("currency_code", currency).put("base_currency_code", currency)
+                .put("reference_transaction_id", payment.get("txn_id").asText()).put("deleted", false)
+                .put("resource_version", now * 1000).put("updated_at", now).put("object", "transaction");
+        if (p.hasNonNull("comment")) {
+            txn.put("reference_number", p.get("comment").asText());
+        }
+        txn.putArray("linked_credit_notes").addObject().put("cn_id", noteId).put("applied_amount", amount)
+                .put("applied_at", now).put("cn_reason_code", reason).put("cn_date", now).put("cn_total", amount)
+                .put("cn_status", "refunded").put("cn_reference_invoice_id", id);
+        invoiceArray(invoice, "issued_credit_notes").addObject().put("cn_id", noteId).put("cn_reason_code", reason)
+                .put("cn_date", now).put("cn_total", amount).put("cn_status", "refunded");
+        invoice.put("updated_at", now).put("resource_version", now * 1000);
+        creditNotes.put(noteId, note);
+        ObjectNode out = wrap("invoice", invoice);
+        out.set("transaction", txn);
+        out.set("credit_note", note.deepCopy());
+        return out;
     }
 
     synchronized ObjectNode getCreditNote(String id) {

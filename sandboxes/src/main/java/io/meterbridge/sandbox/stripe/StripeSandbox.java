@@ -92,7 +92,8 @@ public class StripeSandbox {
             event.putObject("data").set("object", object.deepCopy());
             event.put("livemode", false).put("pending_webhooks", 0);
             ObjectNode origin = event.putObject("request");
-            origin.put("id", requestId).put("idempotency_key", request.header("Idempotency-Key"));
+            // null: a change Stripe makes on its own (a subscription's invoice at the end of its period)
+            origin.put("id", requestId).put("idempotency_key", request == null ? null : request.header("Idempotency-Key"));
             event.put("type", type);
             webhooks.emit(id, type, event);
             return object;

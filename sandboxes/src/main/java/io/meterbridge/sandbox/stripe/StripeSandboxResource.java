@@ -231,6 +231,27 @@ public class StripeSandboxResource extends SandboxResource {
         return run("GET", null, get("events", r -> sandbox.getEvent(id)));
     }
 
+    /**
+     * Stripe's own step at the end of a subscription period: the period's draft invoice, its metered lines following
+     * the meter events until finalization (see {@link StripeState#draftSubscriptionInvoice}); emits invoice.created.
+     */
+    @POST
+    @Path("_sandbox/subscription-invoices")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response draftSubscriptionInvoice(String body) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode p = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            return Response.ok(sandbox.change(null, null, "invoice.created",
+                    () -> sandbox.state().draftSubscriptionInvoice(p))).build();
+        } catch (io.meterbridge.sandbox.SandboxException e) {
+            return Response.status(400).entity(java.util.Map.of("error", java.util.Map.of("message", e.getMessage())))
+                    .build();
+        } catch (java.io.IOException e) {
+            return Response.status(400).entity(java.util.Map.of("error", java.util.Map.of("message", "not JSON")))
+                    .build();
+        }
+    }
+
     /** Summed meter event values per (event_name, customer): what Stripe would bill from its meters. */
     @GET
     @Path("_sandbox/meter-totals")

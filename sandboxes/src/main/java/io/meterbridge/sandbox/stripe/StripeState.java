@@ -46,6 +46,8 @@ final class StripeState {
     private final Map<String, MeterTotal> meterTotals = new LinkedHashMap<>();
     /** Every counted meter event, with the sandbox time it arrived: what a period's invoice bills depends on it. */
     private final List<MeterEvent> meterEvents = new ArrayList<>();
+    /** The metered lines of subscription invoices: recomputed from the meter events while their invoice is a draft. */
+    private final List<MeteredLine> meteredLines = new ArrayList<>();
     private final Map<String, Integer> invoiceSequence = new HashMap<>();
     private final Duration identifierRetention;
     /** The sandbox's clock: identifiers are forgotten, and event timestamps checked, on it (not on object dates). */
@@ -64,6 +66,11 @@ final class StripeState {
      */
     public record PeriodUsage(String eventName, String customer, long start, long end, long finalizesAt, String status,
             long billed, long billedEvents, long afterFinalization, long eventsAfterFinalization) {
+    }
+
+    /** A subscription invoice's line billing a meter: value x unit amount (cents, decimal) of its period's events. */
+    private record MeteredLine(String invoice, String item, String eventName, String customer, long start, long end,
+            long graceSeconds, BigDecimal unitAmount) {
     }
 
     /** Summed meter event values per (event_name, customer). */
@@ -663,12 +670,77 @@ final class StripeState {
         meterEvents.add(new MeterEvent(eventName, customer, value, timestamp, nowMillis));
         meterTotals.merge(eventName + "\u0000" + customer, new MeterTotal(eventName, customer, value, 1),
                 (a, b) -> new MeterTotal(a.eventName(), a.customer(), a.value() + b.value(), a.events() + 1));
+        for (MeteredLine metered : meteredLines) {
+            if (metered.eventName().equals(eventName) && metered.customer().equals(customer)) {
+                meter(metered);
+            }
+        }
         ObjectNode event = JSON.objectNode();
         event.put("object", "billing.meter_event").put("created", now).put("event_name", eventName)
                 .put("identifier", identifier).put("livemode", false);
         event.set("payload", payload.deepCopy());
         event.put("timestamp", timestamp);
         return event;
+    }
+
+    /**
+     * What Stripe does at the end of a subscription's billing period (a control operation of the sandbox, which models
+     * no subscriptions or prices): a draft invoice, {@code billing_reason} subscription_cycle, {@code period_start} and
+     * {@code period_end} the period, {@code auto_advance} true, one line per metered price ({@code lines[i]}:
+     * event_name, unit_amount_decimal in cents, description, metadata). While the invoice is a draft, each line bills
+     * the meter's events of the period that arrived before finalization (end + finalization_grace_seconds): a meter
+     * event reported during the grace changes the draft's amounts, as in Stripe. Invoice items may be added to it.
+     */
+    synchronized ObjectNode draftSubscriptionInvoice(JsonNode p) {
+        String customer = p.path("customer").asText();
+        long start = p.path("period_start").asLong();
+        long end = p.path("period_end").asLong();
+        long grace = p.path("finalization_grace_seconds").asLong(3600);
+        if (end <= start || !p.path("lines").isArray() || p.path("lines").isEmpty()) {
+            throw invalid("parameter_missing", "A subscription invoice needs period_start < period_end and lines.",
+                    "lines");
+        }
+        ObjectNode params = JSON.objectNode();
+        params.put("customer", customer).put("currency", p.path("currency").asText("usd")).put("auto_advance", "true");
+        String id = createInvoice(params).get("id").asText();
+        ObjectNode in = invoices.get(id);
+        in.put("billing_reason", "subscription_cycle").put("period_start", start).put("period_end", end)
+                .put("subscription", "sub_sbx_" + customer.replaceFirst("^cus_", ""));
+        for (JsonNode line : p.path("lines")) {
+            ObjectNode item = JSON.objectNode();
+            item.put("customer", customer).put("invoice", id).put("amount", 0)
+                    .put("description", line.path("description").asText(line.path("event_name").asText()));
+            item.set("metadata", line.path("metadata").isObject() ? line.get("metadata").deepCopy() : JSON.objectNode());
+            item.putObject("period").put("start", start).put("end", end);
+            String itemId = createInvoiceItem(item).get("id").asText();
+            MeteredLine metered = new MeteredLine(id, itemId, line.path("event_name").asText(), customer, start, end,
+                    grace, new BigDecimal(line.path("unit_amount_decimal").asText("1")));
+            meteredLines.add(metered);
+            meter(metered);
+        }
+        return view(in);
+    }
+
+    /** Re-prices a metered line of a draft from the meter's events (a finalized invoice changes no more). */
+    private void meter(MeteredLine metered) {
+        ObjectNode in = invoices.get(metered.invoice());
+        if (!"draft".equals(in.get("status").asText())) {
+            return;
+        }
+        PeriodUsage usage = periodUsage(metered.eventName(), metered.customer(), metered.start(), metered.end(),
+                metered.graceSeconds());
+        long amount = metered.unitAmount().multiply(BigDecimal.valueOf(usage.billed())).setScale(0, RoundingMode.HALF_UP)
+                .longValueExact();
+        ObjectNode item = invoiceItems.get(metered.item());
+        item.put("amount", amount).put("quantity", usage.billed())
+                .put("unit_amount_decimal", metered.unitAmount().stripTrailingZeros().toPlainString());
+        for (JsonNode line : in.get("lines").get("data")) {
+            if (line.path("invoice_item").asText().equals(metered.item())) {
+                ((ObjectNode) line).put("amount", amount).put("amount_excluding_tax", amount)
+                        .put("quantity", usage.billed());
+            }
+        }
+        recompute(in);
     }
 
     synchronized List<MeterTotal> meterTotals() {
