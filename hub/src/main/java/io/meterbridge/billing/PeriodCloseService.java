@@ -62,6 +62,12 @@ public class PeriodCloseService {
     private static final Logger LOG = Logger.getLogger(PeriodCloseService.class);
     static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
 
+    /** What runs after each close of {@link #closeThrough} has committed (the API records its audit event). */
+    @FunctionalInterface
+    public interface AfterCommit {
+        void closed(Closed closed) throws SQLException;
+    }
+
     public record Closed(long closeId, String contractKey, Instant periodStart, Instant periodEnd, boolean created,
             String billingSystem, String billingMode, String currency, BigDecimal total, List<String> deliveries) {
     }
@@ -191,7 +197,7 @@ public class PeriodCloseService {
      * requested period.
      */
     public Closed close(String contractKey, Instant at, String closedBy) throws SQLException {
-        List<Closed> closes = closeThrough(contractKey, at, closedBy);
+        List<Closed> closes = closeThrough(contractKey, at, closedBy, c -> { });
         return closes.get(closes.size() - 1);
     }
 
@@ -202,9 +208,11 @@ public class PeriodCloseService {
      * the contract's validity; each version in force over a part of it rates that part (see {@link #rateAndWrite}).
      * The grace period is only waited for by the scheduler, an explicit close means the operator accepts that later
      * events are late. Returns every close made, the requested period last (only it when it was closed already). Each
-     * close commits on its own: when a later one fails, the earlier ones stay closed, as the scheduler would leave them.
+     * close commits on its own and is handed to {@code afterCommit} (the API's audit event) before the next starts:
+     * when a later one fails, the earlier ones stay closed, as the scheduler would leave them, and are recorded.
      */
-    public List<Closed> closeThrough(String contractKey, Instant at, String closedBy) throws SQLException {
+    public List<Closed> closeThrough(String contractKey, Instant at, String closedBy,
+            AfterCommit afterCommit) throws SQLException {
         List<Contract> versions = versionsByKey(masterData.current()).get(contractKey);
         if (versions == null) {
             throw new IllegalArgumentException("contractKey: no contract '" + contractKey + "'");
@@ -214,6 +222,7 @@ public class PeriodCloseService {
         checkClosable(schedule, period);
         Optional<Closed> done = find(contractKey, period.start());
         if (done.isPresent()) {
+            afterCommit.closed(done.get());
             return List.of(done.get()); // closed already: nothing to wait for
         }
         List<BillingPeriod> periods = new ArrayList<>(openBefore(schedule, closedStarts(contractKey), period));
@@ -225,7 +234,9 @@ public class PeriodCloseService {
         MeteringCatchUp.Mark mark = meteringCatchUp.await(contractKey);
         List<Closed> result = new ArrayList<>();
         for (BillingPeriod p : periods) {
-            result.add(closeOne(schedule, p, closedBy, mark));
+            Closed one = closeOne(schedule, p, closedBy, mark);
+            afterCommit.closed(one);
+            result.add(one);
         }
         return result;
     }
