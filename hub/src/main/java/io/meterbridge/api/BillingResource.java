@@ -58,13 +58,21 @@ public class BillingResource {
         if (at == null) {
             at = periodClose.previousPeriodStart(request.contractKey(), Instant.now());
         }
-        BillingViews.Close closed = BillingViews.Close.of(periodClose.close(request.contractKey(), at,
-                identity.getPrincipal().getName()));
-        if (closed.created()) {
-            // The close owns its transaction; the audit event follows its commit (docs/architecture.md, "Audit trail").
-            audit.record(Actors.of(identity), "period.close", "period", request.contractKey() + "@"
-                    + closed.periodStart(), null, closed);
-        }
+        // The open periods before it are closed first, in order (the chain has no gaps), each audited on its own as
+        // it commits (so also when a later one fails).
+        List<PeriodCloseService.Closed> closes = periodClose.closeThrough(request.contractKey(), at,
+                identity.getPrincipal().getName(), each -> {
+                    if (each.created()) {
+                        // The close owns its transaction; the audit event follows its commit (docs/architecture.md,
+                        // "Audit trail").
+                        BillingViews.Close view = BillingViews.Close.of(each);
+                        audit.record(Actors.of(identity), "period.close", "period", request.contractKey() + "@"
+                                + view.periodStart(), null, view);
+                    }
+                });
+        List<BillingViews.Close> before = closes.subList(0, closes.size() - 1).stream().map(BillingViews.Close::of)
+                .toList();
+        BillingViews.Close closed = BillingViews.Close.of(closes.get(closes.size() - 1), before);
         return closed;
     }
 

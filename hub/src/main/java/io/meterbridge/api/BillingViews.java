@@ -20,12 +20,18 @@ public final class BillingViews {
             String billingSystem, String billingMode,
             @Schema(description = "ISO 4217; null when the platform rates") String currency,
             @Schema(description = "exact decimal in `currency`; null when the platform rates", example = "66.00")
-            String total, List<String> deliveries) {
+            String total, List<String> deliveries,
+            @Schema(description = "the open periods of the chain before this one, closed first by the same request, "
+                    + "oldest first (empty when there were none)") List<Close> closedBefore) {
 
         static Close of(PeriodCloseService.Closed closed) {
+            return of(closed, List.of());
+        }
+
+        static Close of(PeriodCloseService.Closed closed, List<Close> closedBefore) {
             return new Close(closed.closeId(), closed.contractKey(), closed.periodStart(), closed.periodEnd(),
                     closed.created(), closed.billingSystem(), closed.billingMode(), closed.currency(),
-                    Money.text(closed.total()), closed.deliveries());
+                    Money.text(closed.total()), closed.deliveries(), closedBefore);
         }
     }
 

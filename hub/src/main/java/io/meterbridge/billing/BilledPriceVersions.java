@@ -20,8 +20,9 @@ import jakarta.enterprise.event.Observes;
 
 /**
  * A price version that priced a closed period is never corrected in place: at start-up (where price books are
- * loaded), each version's definition as recorded on the closed periods' rated charges is compared with the one the
- * price books now hold, and a difference refuses the start, naming the version and the closed period. Billed amounts
+ * loaded), each version's definition as recorded when it billed (billed_price_version, V83: one row per version and
+ * definition, written by the close, so the check reads a few rows, not every rated charge) is compared with the one
+ * the price books now hold, and a difference refuses the start, naming the version and the closed period. Billed amounts
  * then never silently diverge from the price books; a new price is a new version, referenced by a new contract version.
  */
 @ApplicationScoped
@@ -41,14 +42,29 @@ public class BilledPriceVersions {
         verify(prices.books());
     }
 
+    /**
+     * Records, in the close's transaction, the price versions and definitions the close's rated charges used (new ones
+     * only): what {@link #verify} checks.
+     */
+    static void recordBilled(Connection connection, long closeId) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO billed_price_version (price_version, definition_hash, price_definition, first_close_id)
+                SELECT DISTINCT ON (price_version, md5(price_definition::text)) price_version,
+                       md5(price_definition::text), price_definition, close_id
+                FROM rated_charge
+                WHERE close_id = ? AND price_version NOT LIKE 'contract:%' AND price_version NOT LIKE 'credits:%'
+                ON CONFLICT (price_version, definition_hash) DO NOTHING""")) {
+            insert.setLong(1, closeId);
+            insert.executeUpdate();
+        }
+    }
+
     /** Throws when a price version billed in a closed period differs in {@code books} from what it billed with. */
     public void verify(PriceBooks books) throws SQLException {
         try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement("""
-                SELECT DISTINCT ON (r.price_version, r.price_definition) r.price_version, r.price_definition::text,
-                       p.id, p.contract_key, p.period_start, p.period_end
-                FROM rated_charge r JOIN period_close p ON p.id = r.close_id
-                WHERE r.price_version NOT LIKE 'contract:%'
-                ORDER BY r.price_version, r.price_definition, p.period_start, p.id""");
+                SELECT b.price_version, b.price_definition::text, p.id, p.contract_key, p.period_start, p.period_end
+                FROM billed_price_version b JOIN period_close p ON p.id = b.first_close_id
+                ORDER BY b.price_version, p.period_start, p.id""");
                 ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
                 String id = rows.getString(1);

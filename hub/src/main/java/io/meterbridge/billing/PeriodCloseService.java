@@ -62,6 +62,12 @@ public class PeriodCloseService {
     private static final Logger LOG = Logger.getLogger(PeriodCloseService.class);
     static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyyMMdd");
 
+    /** What runs after each close of {@link #closeThrough} has committed (the API records its audit event). */
+    @FunctionalInterface
+    public interface AfterCommit {
+        void closed(Closed closed) throws SQLException;
+    }
+
     public record Closed(long closeId, String contractKey, Instant periodStart, Instant periodEnd, boolean created,
             String billingSystem, String billingMode, String currency, BigDecimal total, List<String> deliveries) {
     }
@@ -94,11 +100,11 @@ public class PeriodCloseService {
 
     /**
      * The scheduled close: for every contract, the periods whose end plus grace period (for Stripe meters, at most half the
-     * finalization grace: {@link PlatformTiming}) has passed and that overlap the
-     * contract's validity (an ended contract closes no more periods). A contract with closed periods closes the ones
-     * after its last close in order (a tick missed while the hub was down catches up); one never closed starts with
-     * the latest due period (history is closed on demand). A contract that fails (a missing price version, say) is
-     * counted and logged, and tried again at the next tick; the others still close.
+     * finalization grace: {@link PlatformTiming}) has passed and that overlap the contract's validity (an ended contract
+     * closes no more periods), from the first unclosed period of its schedule, in order: the closed periods of a contract
+     * form one chain without gaps (V82), so a tick missed while the hub was down, or a contract whose first periods were
+     * never closed, catches up. A contract that fails (a missing price version, say) is counted and logged, and tried
+     * again at the next tick; the others still close.
      */
     public List<Closed> closeDue() {
         Instant now = Instant.now();
@@ -123,9 +129,12 @@ public class PeriodCloseService {
         }
         ContractSchedule schedule = new ContractSchedule(versions);
         try {
-            for (BillingPeriod period : duePeriods(schedule, lastClosedEnd(contractKey), now)) {
-                if (find(contractKey, period.start()).isEmpty()) {
-                    result.add(close(contractKey, period.start(), "scheduler"));
+            List<BillingPeriod> due = duePeriods(schedule, closedStarts(contractKey), now);
+            if (!due.isEmpty()) {
+                // One wait for metering covers the periods of this tick: their usage is all older than the mark.
+                MeteringCatchUp.Mark mark = meteringCatchUp.await(contractKey);
+                for (BillingPeriod period : due) {
+                    result.add(closeOne(schedule, period, "scheduler", mark));
                 }
             }
         } catch (MeteringBehindException e) {
@@ -138,51 +147,103 @@ public class PeriodCloseService {
     }
 
     /**
-     * The periods due at {@code now}, oldest first: ended, past the grace period of the version in force at their end,
-     * and overlapping the validity. After {@code lastClosedEnd} when the contract has closed periods; otherwise only
-     * the period before the one {@code now} is in.
+     * The periods due at {@code now}, oldest first: not closed yet ({@code closedStarts}), ended, past the grace period
+     * of the version in force at their end, and overlapping the validity; walked from the schedule's first period, so
+     * the first one is the first unclosed period of the chain.
      */
-    static List<BillingPeriod> duePeriods(ContractSchedule schedule, Instant lastClosedEnd, Instant now) {
+    static List<BillingPeriod> duePeriods(ContractSchedule schedule, Set<Instant> closedStarts, Instant now) {
         List<BillingPeriod> due = new ArrayList<>();
-        BillingPeriod period = lastClosedEnd == null ? schedule.previous(now) : schedule.periodAt(lastClosedEnd);
+        BillingPeriod period = schedule.first();
         // Stripe meters: inside the invoice's finalization grace, whatever the contract's grace period says
         while (!period.end().plus(PlatformTiming.closeDelay(schedule.versionAt(period.end().minusNanos(1)))).isAfter(now)) {
-            if (!schedule.parts(period).isEmpty()) {
+            if (!closedStarts.contains(period.start()) && !schedule.parts(period).isEmpty()) {
                 due.add(period);
-            }
-            if (lastClosedEnd == null) {
-                break;
             }
             period = schedule.next(period);
         }
         return due;
     }
 
-    private Instant lastClosedEnd(String contractKey) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
-                "SELECT max(period_end) FROM period_close WHERE contract_key = ?")) {
-            select.setString(1, contractKey);
-            try (ResultSet rows = select.executeQuery()) {
-                rows.next();
-                Timestamp end = rows.getTimestamp(1);
-                return end == null ? null : end.toInstant();
+    /**
+     * The open periods of the chain before {@code period}, oldest first: those overlapping the validity and not closed.
+     * A close of {@code period} closes them first (V82 refuses a gap).
+     */
+    static List<BillingPeriod> openBefore(ContractSchedule schedule, Set<Instant> closedStarts, BillingPeriod period) {
+        List<BillingPeriod> open = new ArrayList<>();
+        for (BillingPeriod p = schedule.first(); p.start().isBefore(period.start()); p = schedule.next(p)) {
+            if (!closedStarts.contains(p.start()) && !schedule.parts(p).isEmpty()) {
+                open.add(p);
             }
         }
+        return open;
+    }
+
+    private Set<Instant> closedStarts(String contractKey) throws SQLException {
+        Set<Instant> starts = new HashSet<>();
+        try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement(
+                "SELECT period_start FROM period_close WHERE contract_key = ?")) {
+            select.setString(1, contractKey);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    starts.add(rows.getTimestamp(1).toInstant());
+                }
+            }
+        }
+        return starts;
     }
 
     /**
-     * Closes the period of {@code contractKey} that contains {@code at}. The period must have ended and overlap the
-     * contract's validity; each version in force over a part of it rates that part (see {@link #rateAndWrite}). The
-     * grace period is only waited for by the scheduler, an explicit close means the operator accepts that later events
-     * are late.
+     * Closes the period of {@code contractKey} that contains {@code at} (see {@link #closeThrough}); the close of the
+     * requested period.
      */
     public Closed close(String contractKey, Instant at, String closedBy) throws SQLException {
+        List<Closed> closes = closeThrough(contractKey, at, closedBy, c -> { });
+        return closes.get(closes.size() - 1);
+    }
+
+    /**
+     * Closes the period of {@code contractKey} that contains {@code at}, after the open periods of the chain before it,
+     * oldest first: the closed periods of a contract leave no gap (V82), so a close of May with March and April open
+     * closes March, April, then May, each rated as the scheduler would have. The period must have ended and overlap
+     * the contract's validity; each version in force over a part of it rates that part (see {@link #rateAndWrite}).
+     * The grace period is only waited for by the scheduler, an explicit close means the operator accepts that later
+     * events are late. Returns every close made, the requested period last (only it when it was closed already). Each
+     * close commits on its own and is handed to {@code afterCommit} (the API's audit event) before the next starts:
+     * when a later one fails, the earlier ones stay closed, as the scheduler would leave them, and are recorded.
+     */
+    public List<Closed> closeThrough(String contractKey, Instant at, String closedBy,
+            AfterCommit afterCommit) throws SQLException {
         List<Contract> versions = versionsByKey(masterData.current()).get(contractKey);
         if (versions == null) {
             throw new IllegalArgumentException("contractKey: no contract '" + contractKey + "'");
         }
         ContractSchedule schedule = new ContractSchedule(versions);
         BillingPeriod period = schedule.periodAt(at);
+        checkClosable(schedule, period);
+        Optional<Closed> done = find(contractKey, period.start());
+        if (done.isPresent()) {
+            afterCommit.closed(done.get());
+            return List.of(done.get()); // closed already: nothing to wait for
+        }
+        List<BillingPeriod> periods = new ArrayList<>(openBefore(schedule, closedStarts(contractKey), period));
+        periods.add(period);
+        for (BillingPeriod p : periods) {
+            checkClosable(schedule, p);
+        }
+        // Every event accepted before now must be metered before the usage is read (or this throws, nothing written).
+        MeteringCatchUp.Mark mark = meteringCatchUp.await(contractKey);
+        List<Closed> result = new ArrayList<>();
+        for (BillingPeriod p : periods) {
+            Closed one = closeOne(schedule, p, closedBy, mark);
+            afterCommit.closed(one);
+            result.add(one);
+        }
+        return result;
+    }
+
+    /** A period can be closed: it overlaps the validity, has ended, and one billing account and mode bill it. */
+    private static void checkClosable(ContractSchedule schedule, BillingPeriod period) {
+        String contractKey = schedule.contractKey();
         List<Part> parts = schedule.parts(period);
         if (parts.isEmpty()) {
             throw new IllegalArgumentException("period: [" + period.start() + ", " + period.end() + ") of contract "
@@ -193,7 +254,6 @@ public class PeriodCloseService {
             throw new IllegalArgumentException("period: [" + period.start() + ", " + period.end() + ") of contract "
                     + contractKey + " has not ended; it can be closed from " + period.end());
         }
-        // The version in force at the end of the period's coverage bills it (system, account, mode, credits).
         Contract contract = parts.get(parts.size() - 1).version();
         for (Part part : parts) {
             Contract v = part.version();
@@ -204,13 +264,17 @@ public class PeriodCloseService {
                         + " mode must take effect at a period boundary");
             }
         }
-        Optional<Closed> done = find(contractKey, period.start());
-        if (done.isPresent()) {
-            return done.get(); // closed already: nothing to wait for
-        }
-        // Every event accepted before now must be metered before the usage is read (or this throws, nothing written).
-        MeteringCatchUp.Mark mark = meteringCatchUp.await(contractKey);
-        long[] contractIds = versions.stream().mapToLong(Contract::id).toArray();
+    }
+
+    /** Closes one period (checked by {@link #checkClosable}) in its own transaction; a closed one is returned as it is. */
+    private Closed closeOne(ContractSchedule schedule, BillingPeriod period, String closedBy, MeteringCatchUp.Mark mark)
+            throws SQLException {
+        String contractKey = schedule.contractKey();
+        List<Part> parts = schedule.parts(period);
+        // The version in force at the end of the period's coverage bills it (system, account, mode, credits).
+        Contract contract = parts.get(parts.size() - 1).version();
+        long[] contractIds = versionsByKey(masterData.current()).get(contractKey).stream().mapToLong(Contract::id)
+                .toArray();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -283,6 +347,10 @@ public class PeriodCloseService {
                 // period_close_no_overlap (V60): the periods of one contract never overlap.
                 throw new IllegalArgumentException("period: [" + period.start() + ", " + period.end() + ") of contract "
                         + contract.key() + " overlaps a period already closed: " + e.getMessage(), e);
+            }
+            if ("23000".equals(e.getSQLState()) && e.getMessage() != null && e.getMessage().contains("leaves a gap")) {
+                // period_close_chain (V82): another writer left the chain open before this period.
+                throw new IllegalStateException("period: " + e.getMessage(), e);
             }
             throw e;
         }
@@ -491,6 +559,8 @@ public class PeriodCloseService {
             insertDelivery(connection, closeId, null, credit);
             deliveries.add(credit.id());
         }
+        // What the start-up check of billed price versions reads (V83), in this close's transaction.
+        BilledPriceVersions.recordBilled(connection, closeId);
         try (PreparedStatement update = connection.prepareStatement(
                 "UPDATE period_close SET currency = ?, total = ? WHERE id = ?")) {
             update.setString(1, document.currency());

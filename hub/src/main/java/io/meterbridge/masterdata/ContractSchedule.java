@@ -33,7 +33,12 @@ public final class ContractSchedule {
         }
     }
 
+    /** How many periods of the chain are kept for {@link #periodAt}: a hundred years of months. */
+    private static final int CHAIN_CACHE = 1200;
+
     private final List<Contract> versions;
+    /** The chain from the first period, grown on demand: metering asks for the period of every event. */
+    private final List<BillingPeriod> chain = new ArrayList<>();
 
     /** @param versions every version of one contract key */
     public ContractSchedule(List<Contract> versions) {
@@ -49,11 +54,30 @@ public final class ContractSchedule {
 
     /** The period holding {@code at}; before the contract's first period, the first version's period of it. */
     public BillingPeriod periodAt(Instant at) {
-        BillingPeriod period = first();
-        if (at.isBefore(period.start())) {
-            return versions.get(0).periodOf(at);
+        BillingPeriod period;
+        synchronized (chain) {
+            if (chain.isEmpty()) {
+                chain.add(first());
+            }
+            if (at.isBefore(chain.get(0).start())) {
+                return versions.get(0).periodOf(at);
+            }
+            while (!chain.get(chain.size() - 1).end().isAfter(at) && chain.size() < CHAIN_CACHE) {
+                chain.add(next(chain.get(chain.size() - 1)));
+            }
+            int low = 0;
+            int high = chain.size() - 1;
+            while (low < high) { // the last period starting at or before at
+                int middle = (low + high + 1) >>> 1;
+                if (chain.get(middle).start().isAfter(at)) {
+                    high = middle - 1;
+                } else {
+                    low = middle;
+                }
+            }
+            period = chain.get(low);
         }
-        while (!period.contains(at)) {
+        while (!period.contains(at)) { // beyond the cached chain
             period = next(period);
         }
         return period;

@@ -20,6 +20,8 @@ import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.meterbridge.masterdata.BillingPeriod;
+import io.meterbridge.masterdata.ContractSchedule;
+import io.meterbridge.masterdata.ContractSchedules;
 import io.meterbridge.masterdata.MasterData;
 import io.meterbridge.masterdata.MasterData.Aggregation;
 import io.meterbridge.masterdata.MasterData.Contract;
@@ -47,6 +49,7 @@ public class MeteringService {
 
     private final DataSource dataSource;
     private final MasterDataStore masterData;
+    private final ContractSchedules schedules = new ContractSchedules();
     private final MeterRegistry registry;
 
     public MeteringService(DataSource dataSource, MasterDataStore masterData, MeterRegistry registry) {
@@ -131,7 +134,8 @@ public class MeteringService {
                     continue; // this customer is not billed for this metric
                 }
                 try {
-                    lines.add(line(event, feed, customer.get(), contract.get(), now));
+                    lines.add(line(event, feed, customer.get(), contract.get(),
+                            schedules.of(data, contract.get().key()), now));
                 } catch (IllegalArgumentException e) {
                     problem = e.getMessage();
                 }
@@ -147,7 +151,8 @@ public class MeteringService {
         return new Enriched(lines, quarantined, events, data.version());
     }
 
-    private static Line line(MeteredEvent event, MetricFeed feed, CustomerMapping customer, Contract contract, Instant now) {
+    private static Line line(MeteredEvent event, MetricFeed feed, CustomerMapping customer, Contract contract,
+            ContractSchedule schedule, Instant now) {
         Aggregation aggregation = feed.metric().aggregation();
         BigDecimal quantity = BigDecimal.ONE;
         String uniqueValue = null;
@@ -166,7 +171,8 @@ public class MeteringService {
         }
         ContractMetric terms = contract.metrics().get(feed.metric().id());
         Instant bucket = event.time().atZone(contract.timeZone()).truncatedTo(ChronoUnit.HOURS).toInstant();
-        BillingPeriod period = contract.periodOf(event.time());
+        // The close's chain of periods (after an anchor-day change, the short period), not the version's own anchor day.
+        BillingPeriod period = schedule == null ? contract.periodOf(event.time()) : schedule.periodAt(event.time());
         boolean late = !now.isBefore(period.end().plus(contract.gracePeriod()));
         return Line.of(event, feed.metric().id(), aggregation, terms.unit(), bucket, quantity.stripTrailingZeros(),
                 uniqueValue, customer.id(), contract.id(), contract.key(), terms.priceVersionRef(), late);

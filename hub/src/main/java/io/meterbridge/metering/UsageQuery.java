@@ -21,6 +21,10 @@ import java.util.TreeMap;
 import javax.sql.DataSource;
 
 import io.meterbridge.masterdata.BillingPeriod;
+import io.meterbridge.masterdata.ContractSchedule;
+import io.meterbridge.masterdata.ContractSchedules;
+import io.meterbridge.masterdata.MasterData;
+import io.meterbridge.masterdata.MasterDataStore;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -41,9 +45,12 @@ public class UsageQuery {
     }
 
     private final DataSource dataSource;
+    private final MasterDataStore masterData;
+    private final ContractSchedules schedules = new ContractSchedules();
 
-    public UsageQuery(DataSource dataSource) {
+    public UsageQuery(DataSource dataSource, MasterDataStore masterData) {
         this.dataSource = dataSource;
+        this.masterData = masterData;
     }
 
     private record Row(String contractKey, String billingAccount, ZoneId zone, int anchorDay, Instant bucket,
@@ -76,6 +83,7 @@ public class UsageQuery {
     public List<UsageWindow> usage(String subject, String customer, String metric, Instant from, Instant to, Window window)
             throws SQLException {
         Map<String, Accumulator> windows = new TreeMap<>();
+        MasterData data = masterData.current();
         try (Connection connection = dataSource.getConnection()) {
             try (PreparedStatement select = connection.prepareStatement("""
                     SELECT c.contract_key, c.billing_system || ':' || c.billing_account_id, c.time_zone, c.anchor_day,
@@ -92,7 +100,7 @@ public class UsageQuery {
                                 rows.getInt(4), rows.getTimestamp(5).toInstant(), rows.getString(6), rows.getString(7),
                                 rows.getBigDecimal(8), rows.getLong(9), rows.getLong(10), rows.getTimestamp(11).toInstant(),
                                 rows.getString(12));
-                        Instant[] bounds = bounds(row, window);
+                        Instant[] bounds = bounds(row, window, data);
                         String key = bounds[0] + "|" + row.contractKey();
                         Accumulator acc = windows.get(key);
                         if (acc == null) {
@@ -105,7 +113,7 @@ public class UsageQuery {
                 }
             }
             if (windows.values().stream().anyMatch(a -> a.first.aggregation().equals("UNIQUE_COUNT"))) {
-                countDistinct(connection, windows, subject, customer, metric, from, to, window);
+                countDistinct(connection, windows, subject, customer, metric, from, to, window, data);
             }
         }
         List<UsageWindow> result = new ArrayList<>();
@@ -125,8 +133,9 @@ public class UsageQuery {
         return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
-    private static void countDistinct(Connection connection, Map<String, Accumulator> windows, String subject,
-            String customer, String metric, Instant from, Instant to, Window window) throws SQLException {
+    private void countDistinct(Connection connection, Map<String, Accumulator> windows, String subject,
+            String customer, String metric, Instant from, Instant to, Window window, MasterData data)
+            throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
                 SELECT c.contract_key, c.time_zone, c.anchor_day, u.bucket_start, u.value
                 FROM usage_unique_value u JOIN contract c ON c.id = u.contract_id
@@ -137,7 +146,7 @@ public class UsageQuery {
                 while (rows.next()) {
                     Row probe = new Row(rows.getString(1), null, ZoneId.of(rows.getString(2)), rows.getInt(3),
                             rows.getTimestamp(4).toInstant(), null, null, null, 0, 0, null, null);
-                    Accumulator acc = windows.get(bounds(probe, window)[0] + "|" + probe.contractKey());
+                    Accumulator acc = windows.get(bounds(probe, window, data)[0] + "|" + probe.contractKey());
                     if (acc != null) {
                         acc.uniques.add(rows.getString(5));
                     }
@@ -151,7 +160,7 @@ public class UsageQuery {
         }
     }
 
-    private static Instant[] bounds(Row row, Window window) {
+    private Instant[] bounds(Row row, Window window, MasterData data) {
         ZonedDateTime local = row.bucket().atZone(row.zone());
         return switch (window) {
             case HOUR -> new Instant[] {row.bucket(), local.plusHours(1).toInstant()};
@@ -164,7 +173,10 @@ public class UsageQuery {
                 yield new Instant[] {start.toInstant(), start.plusMonths(1).toInstant()};
             }
             case PERIOD -> {
-                BillingPeriod period = BillingPeriod.monthly(row.bucket(), row.zone(), row.anchorDay());
+                // The close's chain of periods (after an anchor-day change, the short period), not the row's anchor day.
+                ContractSchedule schedule = schedules.of(data, row.contractKey());
+                BillingPeriod period = schedule == null ? BillingPeriod.monthly(row.bucket(), row.zone(), row.anchorDay())
+                        : schedule.periodAt(row.bucket());
                 yield new Instant[] {period.start(), period.end()};
             }
         };

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import static io.meterbridge.support.BillingFixture.apiRequests;
 import static io.meterbridge.support.BillingFixture.awaitUsage;
 import static io.meterbridge.support.BillingFixture.close;
-import static io.meterbridge.support.BillingFixture.contract;
+import static io.meterbridge.support.BillingFixture.contractWith;
 import static io.meterbridge.support.BillingFixture.contractKey;
 import static io.meterbridge.support.BillingFixture.send;
 import static io.meterbridge.support.BillingFixture.stripeCustomer;
@@ -46,7 +46,8 @@ class AuditTrailTest {
         String tenant = uniqueId("audit");
         String key = contractKey(tenant);
         String started = java.time.Instant.now().minusSeconds(1).toString();
-        contract(tenant, "stripe", stripeCustomer(tenant), "HUB_RATES", null, null, Map.of(), "api_requests");
+        contractWith(tenant, "netsuite", "stripe", stripeCustomer(tenant), "HUB_RATES", null, null, Map.of(),
+                Map.of("validFrom", "2026-02-01T00:00:00Z"), "api_requests");
         finance().contentType(ContentType.JSON).body(Map.of("reference", "PO-" + tenant, "amount", "25.00",
                 "currency", "USD", "startsAt", "2026-01-01T00:00:00Z"))
                 .post("/api/v1/admin/contracts/" + key + "/credits").then().statusCode(200);

@@ -54,20 +54,21 @@ class BilledVersionCorrectionTest {
     void aVersionWhosePeriodsAreClosedIsNotCorrected() {
         String tenant = uniqueId("billed");
         customer(tenant);
-        version(tenant, "2026-01-01T00:00:00Z", null, null, V1).then().statusCode(200);
+        // From August: the period it closes is its first (a close of a later period closes the earlier ones first).
+        version(tenant, "2026-08-01T00:00:00Z", null, null, V1).then().statusCode(200);
         JsonPath august = close(tenant, "2026-08-10T00:00:00Z");
         String closed = "[2026-08-01T00:00:00Z, 2026-09-01T00:00:00Z) (close " + august.getLong("closeId") + ")";
 
-        version(tenant, "2026-01-01T00:00:00Z", null, "75.00", V1).then().statusCode(400)
-                .body("error", allOf(containsString("version " + contractKey(tenant) + "@2026-01-01T00:00:00Z"),
+        version(tenant, "2026-08-01T00:00:00Z", null, "75.00", V1).then().statusCode(400)
+                .body("error", allOf(containsString("version " + contractKey(tenant) + "@2026-08-01T00:00:00Z"),
                         containsString("closed period " + closed), containsString("cannot be corrected")));
         version(tenant, "2026-08-15T00:00:00Z", null, "75.00", V1).then().statusCode(400)
                 .body("error", containsString("would change the closed period " + closed));
-        version(tenant, "2026-01-01T00:00:00Z", "2026-08-20T00:00:00Z", null, V1).then().statusCode(400)
+        version(tenant, "2026-08-01T00:00:00Z", "2026-08-20T00:00:00Z", null, V1).then().statusCode(400)
                 .body("error", containsString("cannot end at 2026-08-20T00:00:00Z, inside or before the closed period "
                         + closed));
         // Re-sending the version as billed changes nothing; a change from the end of the closed period is a new version.
-        version(tenant, "2026-01-01T00:00:00Z", null, null, V1).then().statusCode(200);
+        version(tenant, "2026-08-01T00:00:00Z", null, null, V1).then().statusCode(200);
         version(tenant, "2026-09-01T00:00:00Z", null, "75.00", V1).then().statusCode(200);
     }
 

@@ -44,7 +44,7 @@ class ContractTermsCloseTest {
         return "cus_" + tenant.replace("-", "");
     }
 
-    /** A Stripe-billed, hub-rated contract from 2026-01-01 with the given contract fields and metric terms. */
+    /** A Stripe-billed, hub-rated contract from 2026-08-01 (the month it bills is its first period) with the given contract fields and metric terms. */
     private static void contract(String tenant, Map<String, Object> fields, Map<String, Map<String, Object>> terms) {
         admin().body(Map.of("tenant", tenant, "crmAccountId", "crm-" + tenant, "billingSystem", "stripe",
                 "billingAccountId", customer(tenant), "erpSystem", "netsuite", "erpCustomerId", erpCustomer(tenant),
@@ -65,7 +65,7 @@ class ContractTermsCloseTest {
         Map<String, Object> contract = new LinkedHashMap<>(Map.of("contractKey", contractKey(tenant),
                 "billingSystem", "stripe", "billingAccountId", customer(tenant), "billingMode", mode,
                 "billingCycle", "MONTHLY", "anchorDay", 1, "timeZone", "UTC", "gracePeriod", "P3D",
-                "validFrom", "2026-01-01T00:00:00Z", "metrics", metrics));
+                "validFrom", AUG, "metrics", metrics));
         contract.putAll(fields);
         return contract;
     }
@@ -114,7 +114,7 @@ class ContractTermsCloseTest {
 
         // Lineage of the commitment line: the contract version whose term it is, and the schemas of all the usage.
         Map<String, Object> commitment = rated.getMap("charges.find { it.line_type == 'COMMITMENT_TRUE_UP' }");
-        assertThat(commitment.get("price_version")).isEqualTo("contract:" + contractKey(tenant) + "@2026-01-01T00:00:00Z");
+        assertThat(commitment.get("price_version")).isEqualTo("contract:" + contractKey(tenant) + "@" + AUG);
         assertThat(commitment.get("usage_quantity")).isNull();
         assertThat(String.valueOf(commitment.get("schema_refs"))).contains("api.request", "storage.usage",
                 "feature.execution");

@@ -15,7 +15,7 @@ import static io.meterbridge.support.BillingFixture.apiRequests;
 import static io.meterbridge.support.BillingFixture.awaitPosted;
 import static io.meterbridge.support.BillingFixture.awaitUsage;
 import static io.meterbridge.support.BillingFixture.close;
-import static io.meterbridge.support.BillingFixture.contract;
+import static io.meterbridge.support.BillingFixture.contractWith;
 import static io.meterbridge.support.BillingFixture.contractKey;
 import static io.meterbridge.support.BillingFixture.send;
 import static io.meterbridge.support.BillingFixture.stripeCustomer;
@@ -37,7 +37,8 @@ class CreditExpiryTest {
     void theGrantThatExpiresFirstIsDrawnFirstAndItsRestIsBreakage() throws Exception {
         String tenant = uniqueId("breakage");
         String key = contractKey(tenant);
-        contract(tenant, "stripe", stripeCustomer(tenant), "HUB_RATES", null, null, Map.of(), "api_requests");
+        contractWith(tenant, "netsuite", "stripe", stripeCustomer(tenant), "HUB_RATES", null, null, Map.of(),
+                Map.of("validFrom", "2026-05-01T00:00:00Z"), "api_requests");
         long a = grant(key, "A-" + tenant, "100.00", null).then().statusCode(200).extract().jsonPath().getLong("grant_id");
         long b = grant(key, "B-" + tenant, "80.00", "2026-06-01T00:00:00Z").then().statusCode(200).extract().jsonPath()
                 .getLong("grant_id");

@@ -17,7 +17,7 @@ import static io.meterbridge.support.BillingFixture.awaitPosted;
 import static io.meterbridge.support.BillingFixture.awaitUsage;
 import static io.meterbridge.support.BillingFixture.charges;
 import static io.meterbridge.support.BillingFixture.close;
-import static io.meterbridge.support.BillingFixture.contract;
+import static io.meterbridge.support.BillingFixture.contractWith;
 import static io.meterbridge.support.BillingFixture.contractKey;
 import static io.meterbridge.support.BillingFixture.deliveredAs;
 import static io.meterbridge.support.BillingFixture.send;
@@ -45,7 +45,8 @@ class CreditLedgerTest {
     void aGrantPaysPeriodsInOrderUntilUsedUpAndRelievesTheLiabilityInTheErp() throws Exception {
         String tenant = uniqueId("credits");
         String key = contractKey(tenant);
-        contract(tenant, "stripe", stripeCustomer(tenant), "HUB_RATES", null, null, Map.of(), "api_requests");
+        contractWith(tenant, "netsuite", "stripe", stripeCustomer(tenant), "HUB_RATES", null, null, Map.of(),
+                Map.of("validFrom", "2026-03-01T00:00:00Z"), "api_requests");
         JsonPath granted = grant(key, "PO-" + tenant, "100.00", null).then().statusCode(200).extract().jsonPath();
         assertThat(granted.getBoolean("created")).isTrue();
         assertThat(granted.getString("statement.balances[0].balance")).isEqualTo("100.00");

@@ -27,7 +27,8 @@ import static org.hamcrest.Matchers.containsString;
 
 /**
  * An ended contract closes no more periods (docs/architecture.md, "Contract validity and versions"): a contract valid
- * [2026-01-01, 2026-03-16) with the 50.00 minimum of api-requests-2026-v1 and no usage. February: the 50.00 true-up.
+ * [2026-01-01, 2026-03-16) with the 50.00 minimum of api-requests-2026-v1 and no usage. January, February: the 50.00
+ * true-up each.
  * March, covered 15 of 31 days: 50.00 x 1,296,000 / 2,678,400 s = 24.193548... = 24.19 (HALF_UP). April and later:
  * nothing, neither by the scheduler (which before billed 50.00 every month, for ever) nor by hand (a 400 naming the
  * validity).
@@ -46,10 +47,18 @@ class EndedContractCloseTest {
         version(tenant, "2026-01-01T00:00:00Z", "2026-03-16T00:00:00Z", null,
                 List.of(term("api_requests", "api-requests-2026-v1", Map.of()))).then().statusCode(200);
 
-        // Never closed: the scheduler looks at the period before today's, outside the validity.
-        assertThat(periodClose.closeDue(contractKey(tenant), Instant.parse("2026-11-10T00:00:00Z"))).isEmpty();
+        // Never closed: the scheduler starts with the contract's first period (the closed periods leave no gap) and
+        // closes what overlaps the validity: January and February at 50.00, March prorated, nothing after.
+        List<PeriodCloseService.Closed> scheduled = periodClose.closeDue(contractKey(tenant),
+                Instant.parse("2026-11-10T00:00:00Z"));
+        assertThat(scheduled).extracting(c -> c.periodStart().toString()).containsExactly("2026-01-01T00:00:00Z",
+                "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z");
+        assertThat(scheduled).extracting(PeriodCloseService.Closed::total).usingElementComparator(BigDecimal::compareTo)
+                .containsExactly(new BigDecimal("50.00"), new BigDecimal("50.00"), new BigDecimal("24.19"));
 
+        // Asked by hand, they are returned as they are.
         JsonPath february = close(tenant, "2026-02-10T00:00:00Z");
+        assertThat(february.getBoolean("created")).isFalse();
         assertThat(new BigDecimal(february.getString("total"))).isEqualByComparingTo("50.00");
         JsonPath march = close(tenant, "2026-03-20T00:00:00Z");
         assertThat(march.getString("periodStart")).isEqualTo("2026-03-01T00:00:00Z");
@@ -63,7 +72,7 @@ class EndedContractCloseTest {
         // After its last closed period, the scheduler walks April to October: none overlaps the validity.
         assertThat(periodClose.closeDue(contractKey(tenant), Instant.parse("2026-11-10T00:00:00Z"))).isEmpty();
         assertThat(finance().queryParam("contractKey", contractKey(tenant)).get("/api/v1/billing/periods").then()
-                .statusCode(200).extract().jsonPath().getList("id")).hasSize(2);
+                .statusCode(200).extract().jsonPath().getList("id")).hasSize(3);
 
         finance().contentType(ContentType.JSON).body(Map.of("contractKey", contractKey(tenant),
                 "at", "2026-05-10T00:00:00Z")).post("/api/v1/billing/periods/close").then().statusCode(400)
@@ -74,6 +83,8 @@ class EndedContractCloseTest {
 
     @Test
     void theSchedulerCatchesUpThePeriodsAfterTheLastClosedOneInOrder() {
+        // A manual close of August closes January to July first (the chain has no gaps); the scheduler then
+        // continues after August.
         String tenant = uniqueId("catchup");
         customer(tenant);
         version(tenant, "2026-01-01T00:00:00Z", null, null,

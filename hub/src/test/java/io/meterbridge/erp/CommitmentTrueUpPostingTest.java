@@ -45,7 +45,7 @@ class CommitmentTrueUpPostingTest {
                 .post("/api/v1/admin/customers").then().statusCode(200);
         admin().body(Map.of("contractKey", contractKey(tenant), "billingSystem", "stripe", "billingAccountId", customer,
                 "billingMode", "HUB_RATES", "anchorDay", 1, "timeZone", "UTC", "gracePeriod", "P3D",
-                "validFrom", "2026-01-01T00:00:00Z", "minimumCommitment", "80.00",
+                "validFrom", "2026-07-01T00:00:00Z", "minimumCommitment", "80.00",
                 "metrics", List.of(Map.of("metric", "api_requests", "unit", "request",
                         "priceVersion", "api-requests-2026-v1"))))
                 .post("/api/v1/admin/contracts").then().statusCode(200);

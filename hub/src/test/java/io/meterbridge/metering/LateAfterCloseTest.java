@@ -63,14 +63,13 @@ class LateAfterCloseTest {
         contract.put("anchorDay", 1);
         contract.put("timeZone", "UTC");
         contract.put("gracePeriod", "P60D");
-        contract.put("validFrom", "2026-01-01T00:00:00Z");
+        // Last month (UTC): ended, but its 60-day grace has not; the contract's first period.
+        ZonedDateTime thisMonth = Instant.now().atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
+        String from = thisMonth.minusMonths(1).toInstant().toString(), to = thisMonth.toInstant().toString();
+        contract.put("validFrom", from);
         contract.put("metrics", List.of(Map.of("metric", "api_requests", "unit", "request",
                 "priceVersion", "api-requests-2026-v1")));
         admin().body(contract).post("/api/v1/admin/contracts").then().statusCode(200);
-
-        // Last month (UTC): ended, but its 60-day grace has not.
-        ZonedDateTime thisMonth = Instant.now().atZone(ZoneOffset.UTC).truncatedTo(ChronoUnit.DAYS).withDayOfMonth(1);
-        String from = thisMonth.minusMonths(1).toInstant().toString(), to = thisMonth.toInstant().toString();
         String eventTime = thisMonth.minusHours(2).toInstant().toString(); // 22:00 on the month's last day
         send(apiRequests(tenant, eventTime, 1000, "u1"));
         JsonPath before = awaitPeriod(account, from, to, 1);

@@ -61,7 +61,7 @@ class TenantAggregationTest {
         contract.put("anchorDay", 1);
         contract.put("timeZone", "UTC");
         contract.put("gracePeriod", "P3D");
-        contract.put("validFrom", "2026-01-01T00:00:00Z");
+        contract.put("validFrom", "2026-09-01T00:00:00Z"); // September, the period it closes, is its first
         contract.put("metrics", metrics);
         admin().body(contract).post("/api/v1/admin/contracts").then().statusCode(200);
     }

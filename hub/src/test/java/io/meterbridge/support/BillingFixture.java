@@ -23,7 +23,9 @@ public final class BillingFixture {
     }
 
     /**
-     * A tenant with a billing account and a contract, valid from 2026-01-01, monthly from the 1st, UTC. committed: per
+     * A tenant with a billing account and a contract, valid from 2026-09-01 (so September, the month most tests bill, is
+     * its first period: the closed periods of a contract leave no gap, V82), monthly from the 1st, UTC; a test billing
+     * another month sets {@code validFrom} with {@link #contractWith}. committed: per
      * metric, the quantity the contract both includes and commits to.
      */
     public static void contract(String tenant, String system, String account, String mode, String subscription,
@@ -70,7 +72,7 @@ public final class BillingFixture {
         contract.put("anchorDay", 1);
         contract.put("timeZone", "UTC");
         contract.put("gracePeriod", "P3D");
-        contract.put("validFrom", "2026-01-01T00:00:00Z");
+        contract.put("validFrom", "2026-09-01T00:00:00Z");
         contract.put("metrics", terms);
         contract.putAll(fields);
         admin().body(contract).post("/api/v1/admin/contracts").then().statusCode(200);
