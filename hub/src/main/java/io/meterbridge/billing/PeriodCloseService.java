@@ -590,7 +590,10 @@ public class PeriodCloseService {
     /**
      * Platform rates at close: days whose usage grew after they were reported (late events) get a correction for the
      * difference; metrics that do not add up are sent once for the whole period. Both are timestamped in the
-     * period's last seconds, so the platform bills them in this period.
+     * period's last seconds, so the platform bills them in this period. On Stripe a day whose usage went down after
+     * its report (a retracted or corrected event) gets a negative correction too: Stripe meters take negative values
+     * ("fix incorrectly recorded usage by recording negative quantities"), and one daily meter event sums many usage
+     * events, so cancelling it (a meter event adjustment, within 24 h only) could not take back one of them.
      */
     private static List<Summary> closeSummaries(Connection connection, long[] contractIds, ContractMetric metric,
             BillingPeriod period, Aggregation aggregation, List<Bucket> buckets, Contract contract, long closeId)
@@ -601,7 +604,7 @@ public class PeriodCloseService {
             Map<Instant, BigDecimal> reported = reported(connection, contract.key(), metric.metric(), period);
             for (Map.Entry<Instant, BigDecimal> day : daily(buckets, contract.timeZone()).entrySet()) {
                 BigDecimal delta = day.getValue().subtract(reported.getOrDefault(day.getKey(), BigDecimal.ZERO));
-                if (delta.signum() > 0) {
+                if (delta.signum() > 0 || delta.signum() < 0 && "stripe".equals(contract.billingSystem())) {
                     String id = prefix + DAY.format(day.getKey().atZone(contract.timeZone()))
                             + (reported.containsKey(day.getKey()) ? "-c" + closeId : "");
                     summaries.add(new Summary(metric.metric(), metric.platformPriceRef(), day.getKey(),
