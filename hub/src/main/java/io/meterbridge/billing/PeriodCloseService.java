@@ -850,7 +850,9 @@ public class PeriodCloseService {
      * Writes a summary with its whole platform value (Stripe meter events take whole numbers): the billing period's
      * cumulative quantity, this summary included, rounded half up, minus the values already sent in the period. So
      * 0.4 GB on each of three days is sent as 0, 1, 0: 1 in all, round(1.2), where rounding each day up sent 3.
-     * Rows from before platform values were stored count as their quantity rounded up, as they were sent.
+     * Rows from before platform values were stored count as their quantity rounded up, as they were sent. A negative
+     * summary (a reported day whose usage went down: retracted or corrected events) gets a negative value the same
+     * way: 300 sent, the day now 200, the value is round(300 - 100) - 300 = -100.
      */
     static Summary insertSummary(Connection connection, String contractKey, Long closeId, Long reportId, Summary summary,
             String[] schemaRefs, BillingPeriod period) throws SQLException {
@@ -865,7 +867,10 @@ public class PeriodCloseService {
             try (ResultSet rows = select.executeQuery()) {
                 rows.next();
                 value = rows.getBigDecimal(1).add(summary.quantity()).setScale(0, java.math.RoundingMode.HALF_UP)
-                        .subtract(rows.getBigDecimal(2)).max(BigDecimal.ZERO);
+                        .subtract(rows.getBigDecimal(2));
+                // Usage that grew sends no negative value; a day that went down (a retraction: a negative summary,
+                // Stripe only) sends the negative difference, down to what was sent.
+                value = summary.quantity().signum() < 0 ? value.min(BigDecimal.ZERO) : value.max(BigDecimal.ZERO);
             }
         }
         Summary valued = summary.withPlatformValue(value);
