@@ -165,6 +165,13 @@ public class UsageAdjustments {
                     + "ion waits for it and is applied when it is metered")));
             return Result.WAITING;
         }
+        if (family.stream().anyMatch(r -> r.eventId().equals(original) && r.adjustment() != null)) {
+            // Taking back a correction's delta alone would leave the original half counted: name the original.
+            MeteringService.quarantine(connection, List.of(new Quarantine(adjustment, "bad_adjustment_target", "event '"
+                    + original + "' is itself a retraction or correction: " + adjustment.adjustment().toLowerCase()
+                    + " its original instead")));
+            return Result.REFUSED;
+        }
         Map<String, List<Row>> byMetric = new LinkedHashMap<>();
         family.forEach(r -> byMetric.computeIfAbsent(r.metric(), m -> new ArrayList<>()).add(r));
         byMetric.values().removeIf(rows -> rows.stream().allMatch(r -> r.supersededBy() != null));
