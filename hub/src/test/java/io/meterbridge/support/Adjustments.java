@@ -24,6 +24,7 @@ public final class Adjustments {
     public static ObjectNode retraction(ObjectNode original) {
         ObjectNode retraction = original.deepCopy();
         retraction.put("id", Events.uniqueId("retract"));
+        retraction.remove("corrects");
         retraction.put("retracts", original.path("id").asText());
         return retraction;
     }
@@ -37,6 +38,7 @@ public final class Adjustments {
     public static ObjectNode correction(ObjectNode original, String field, long value) {
         ObjectNode correction = original.deepCopy();
         correction.put("id", Events.uniqueId("correct"));
+        correction.remove("retracts");
         correction.put("corrects", original.path("id").asText());
         ((ObjectNode) correction.path("data")).put(field, value);
         return correction;
