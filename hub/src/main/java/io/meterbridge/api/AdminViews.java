@@ -52,7 +52,7 @@ public final class AdminViews {
                     row.text("billing_account_id"), row.text("billing_cycle"), (int) row.number("anchor_day"),
                     row.text("time_zone"), row.text("grace_period"), row.instant("valid_from"),
                     row.instant("valid_to"), row.text("billing_mode"), row.text("billing_subscription_id"),
-                    row.money("prepaid_credits"), row.money("minimum_commitment"), row.text("currency"),
+                    row.money("prepaid_credits", "currency"), row.money("minimum_commitment", "currency"), row.text("currency"),
                     row.jsonList("metrics", ContractMetric.class), row.text("finalization_grace"),
                     row.text("collection_method"), row.numberOrNull("days_until_due"),
                     Boolean.parseBoolean(row.text("auto_advance")));

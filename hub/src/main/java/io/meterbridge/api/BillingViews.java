@@ -31,7 +31,7 @@ public final class BillingViews {
         static Close of(PeriodCloseService.Closed closed, List<Close> closedBefore) {
             return new Close(closed.closeId(), closed.contractKey(), closed.periodStart(), closed.periodEnd(),
                     closed.created(), closed.billingSystem(), closed.billingMode(), closed.currency(),
-                    Money.text(closed.total()), closed.deliveries(), closedBefore);
+                    Money.text(closed.total(), closed.currency()), closed.deliveries(), closedBefore);
         }
     }
 
@@ -53,7 +53,7 @@ public final class BillingViews {
         static Period of(SqlRows.Row row) throws Exception {
             return new Period(row.number("id"), row.text("contract_key"), row.instant("period_start"),
                     row.instant("period_end"), row.number("contract_id"), row.text("billing_system"),
-                    row.text("billing_mode"), row.text("currency"), row.money("total"), row.instant("closed_at"),
+                    row.text("billing_mode"), row.text("currency"), row.money("total", "currency"), row.instant("closed_at"),
                     row.text("closed_by"), row.jsonList("deliveries", DeliveryRef.class));
         }
     }
@@ -81,7 +81,7 @@ public final class BillingViews {
 
         static Charge of(SqlRows.Row row) throws Exception {
             return new Charge((int) row.number("line_no"), row.text("metric"), row.text("line_type"),
-                    row.text("description"), row.decimal("quantity"), row.money("amount"), row.text("currency"),
+                    row.text("description"), row.decimal("quantity"), row.money("amount", "currency"), row.text("currency"),
                     row.number("amount_minor"), row.text("price_version"), row.textArray("schema_refs"),
                     row.decimal("usage_quantity"));
         }

@@ -31,8 +31,8 @@ public final class CreditViews {
             @Schema(example = "36.00") String balance) {
 
         static Balance of(SqlRows.Row row) throws Exception {
-            return new Balance(row.text("currency"), row.money("granted"), row.money("drawn"), row.money("expired"),
-                    row.money("balance"));
+            return new Balance(row.text("currency"), row.money("granted", "currency"), row.money("drawn", "currency"), row.money("expired", "currency"),
+                    row.money("balance", "currency"));
         }
     }
 
@@ -44,9 +44,9 @@ public final class CreditViews {
             @Schema(example = "36.00") String remaining) {
 
         static Grant of(SqlRows.Row row) throws Exception {
-            return new Grant(row.number("id"), row.text("reference"), row.money("amount"), row.text("currency"),
+            return new Grant(row.number("id"), row.text("reference"), row.money("amount", "currency"), row.text("currency"),
                     row.instant("starts_at"), row.instant("expires_at"), row.text("granted_by"),
-                    row.instant("granted_at"), row.money("drawn"), row.money("expired"), row.money("remaining"));
+                    row.instant("granted_at"), row.money("drawn", "currency"), row.money("expired", "currency"), row.money("remaining", "currency"));
         }
     }
 
@@ -57,7 +57,7 @@ public final class CreditViews {
 
         static Draw of(SqlRows.Row row) throws Exception {
             return new Draw(row.number("grant_id"), row.number("close_id"), row.instant("period_start"),
-                    row.instant("period_end"), row.money("amount"), row.text("currency"), row.instant("drawn_at"));
+                    row.instant("period_end"), row.money("amount", "currency"), row.text("currency"), row.instant("drawn_at"));
         }
     }
 
@@ -67,7 +67,7 @@ public final class CreditViews {
             Instant expiredAt) {
 
         static Expiry of(SqlRows.Row row) throws Exception {
-            return new Expiry(row.number("grant_id"), row.number("close_id"), row.money("amount"), row.text("currency"),
+            return new Expiry(row.number("grant_id"), row.number("close_id"), row.money("amount", "currency"), row.text("currency"),
                     row.instant("expired_at"));
         }
     }

@@ -37,8 +37,16 @@ public final class ErpViews {
             return new Document(row.number("id"), row.text("source_system"), row.text("source_id"),
                     row.text("doc_type"), row.text("related_source_id"), row.text("contract_key"),
                     row.numberOrNull("close_id"), row.text("billing_account"), row.text("currency"),
-                    row.money("amount"), row.instant("document_date"), row.jsonList("lines", DocumentLine.class),
+                    row.money("amount", "currency"), row.instant("document_date"),
+                    atScale(row.jsonList("lines", DocumentLine.class), row.text("currency")),
                     row.instant("received_at"), row.jsonList("postings", PostingRef.class));
+        }
+
+        // Lines keep the text the platform's amount was converted to ("11" from 1100 cents): shown at the scale of
+        // the document's currency like every other amount.
+        private static List<DocumentLine> atScale(List<DocumentLine> lines, String currency) {
+            return lines.stream().map(l -> new DocumentLine(l.sourceLineId(), l.metric(), l.description(),
+                    Money.text(l.amount(), currency))).toList();
         }
     }
 

@@ -90,9 +90,12 @@ public class SqlRows {
             return rows.getBigDecimal(column);
         }
 
-        /** A money amount as an exact decimal string ("66.00"), never a binary float. */
-        public String money(String column) throws SQLException {
-            return Money.text(rows.getBigDecimal(column));
+        /**
+         * A money amount as an exact decimal string at the scale of the currency in {@code currencyColumn} ("66.00" in
+         * USD, "1200" in JPY), never a binary float.
+         */
+        public String money(String column, String currencyColumn) throws SQLException {
+            return Money.text(rows.getBigDecimal(column), rows.getString(currencyColumn));
         }
 
         public JsonNode json(String column) throws Exception {

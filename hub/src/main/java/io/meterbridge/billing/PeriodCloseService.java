@@ -668,7 +668,10 @@ public class PeriodCloseService {
     /**
      * Platform rates at close: days whose usage grew after they were reported (late events) get a correction for the
      * difference; metrics that do not add up are sent once for the whole period. Both are timestamped in the
-     * period's last seconds, so the platform bills them in this period.
+     * period's last seconds, so the platform bills them in this period. On Stripe a day whose usage went down after
+     * its report (a retracted or corrected event) gets a negative correction too: Stripe meters take negative values
+     * ("fix incorrectly recorded usage by recording negative quantities"), and one daily meter event sums many usage
+     * events, so cancelling it (a meter event adjustment, within 24 h only) could not take back one of them.
      */
     private static List<Summary> closeSummaries(Connection connection, long[] contractIds, ContractMetric metric,
             BillingPeriod period, Aggregation aggregation, List<Bucket> buckets, Contract contract, long closeId)
@@ -679,7 +682,7 @@ public class PeriodCloseService {
             Map<Instant, BigDecimal> reported = reported(connection, contract.key(), metric.metric(), period);
             for (Map.Entry<Instant, BigDecimal> day : daily(buckets, contract.timeZone()).entrySet()) {
                 BigDecimal delta = day.getValue().subtract(reported.getOrDefault(day.getKey(), BigDecimal.ZERO));
-                if (delta.signum() > 0) {
+                if (delta.signum() > 0 || delta.signum() < 0 && "stripe".equals(contract.billingSystem())) {
                     String id = prefix + DAY.format(day.getKey().atZone(contract.timeZone()))
                             + (reported.containsKey(day.getKey()) ? "-c" + closeId : "");
                     summaries.add(new Summary(metric.metric(), metric.platformPriceRef(), day.getKey(),
@@ -925,7 +928,9 @@ public class PeriodCloseService {
      * Writes a summary with its whole platform value (Stripe meter events take whole numbers): the billing period's
      * cumulative quantity, this summary included, rounded half up, minus the values already sent in the period. So
      * 0.4 GB on each of three days is sent as 0, 1, 0: 1 in all, round(1.2), where rounding each day up sent 3.
-     * Rows from before platform values were stored count as their quantity rounded up, as they were sent.
+     * Rows from before platform values were stored count as their quantity rounded up, as they were sent. A negative
+     * summary (a reported day whose usage went down: retracted or corrected events) gets a negative value the same
+     * way: 300 sent, the day now 200, the value is round(300 - 100) - 300 = -100.
      */
     static Summary insertSummary(Connection connection, String contractKey, Long closeId, Long reportId, Summary summary,
             String[] schemaRefs, BillingPeriod period) throws SQLException {
@@ -940,7 +945,10 @@ public class PeriodCloseService {
             try (ResultSet rows = select.executeQuery()) {
                 rows.next();
                 value = rows.getBigDecimal(1).add(summary.quantity()).setScale(0, java.math.RoundingMode.HALF_UP)
-                        .subtract(rows.getBigDecimal(2)).max(BigDecimal.ZERO);
+                        .subtract(rows.getBigDecimal(2));
+                // Usage that grew sends no negative value; a day that went down (a retraction: a negative summary,
+                // Stripe only) sends the negative difference, down to what was sent.
+                value = summary.quantity().signum() < 0 ? value.min(BigDecimal.ZERO) : value.max(BigDecimal.ZERO);
             }
         }
         Summary valued = summary.withPlatformValue(value);

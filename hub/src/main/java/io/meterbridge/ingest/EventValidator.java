@@ -27,9 +27,18 @@ public class EventValidator {
     public static final String SCHEMA_ATTRIBUTE = "meterbridgeschema";
     public static final String RECEIVED_ATTRIBUTE = "meterbridgereceived";
 
+    /**
+     * Extension attributes a producer sets to take back an event it sent (docs/api/ingest.md#retractions-and-corrections):
+     * the value is the {@code id} of the original, of the same {@code source}. {@code retracts} cancels the original's
+     * usage; {@code corrects} replaces it by this event's {@code data}.
+     */
+    public static final String RETRACTS_ATTRIBUTE = "retracts";
+    public static final String CORRECTS_ATTRIBUTE = "corrects";
+
     /** Attributes that are never personal; every other (extension) attribute is tokenized. */
     static final Set<String> PLAIN_ATTRIBUTES = Set.of("specversion", "id", "source", "type", "subject", "time",
-            "datacontenttype", "dataschema", "data", "data_base64", "traceparent", "tracestate");
+            "datacontenttype", "dataschema", "data", "data_base64", "traceparent", "tracestate", RETRACTS_ATTRIBUTE,
+            CORRECTS_ATTRIBUTE);
     /** Shorter originals are not scrubbed from reasons: they would mangle the text and identify nobody. */
     private static final int SCRUB_MIN_LENGTH = 3;
 
@@ -46,6 +55,31 @@ public class EventValidator {
         this.mapper = mapper;
         this.sources = sources;
         this.limits = limits;
+    }
+
+    /**
+     * {@code retracts} and {@code corrects}: a non-empty string, the id of another event (never this one), and not both
+     * on one event (a correction already takes the original's value away).
+     */
+    private static RejectionReason adjustmentProblem(ObjectNode event, String id) {
+        String found = null;
+        for (String attribute : List.of(RETRACTS_ATTRIBUTE, CORRECTS_ATTRIBUTE)) {
+            if (!event.has(attribute)) {
+                continue;
+            }
+            JsonNode value = event.get(attribute);
+            if (!value.isTextual() || value.asText().isEmpty()) {
+                return RejectionReason.of("bad_adjustment", attribute + ": must be the non-empty id of the original event");
+            }
+            if (value.asText().equals(id)) {
+                return RejectionReason.of("bad_adjustment", attribute + ": an event cannot name itself as its original");
+            }
+            if (found != null) {
+                return RejectionReason.of("bad_adjustment", "retracts and corrects: an event does one or the other");
+            }
+            found = attribute;
+        }
+        return null;
     }
 
     /** An event that passed: tokenized, its time settled, its schema version recorded. */
@@ -92,6 +126,10 @@ public class EventValidator {
                 String problem = event.has(attribute) ? "must be a non-empty string" : "required attribute is missing";
                 return reject(source, id, "missing_attribute", attribute + ": " + problem, protect(event, null, personalSubject));
             }
+        }
+        RejectionReason adjustment = adjustmentProblem(event, id);
+        if (adjustment != null) {
+            return reject(source, id, adjustment.code(), adjustment.detail(), protect(event, null, personalSubject));
         }
         // Before any reason quotes an attribute, and before anything is claimed: a value PostgreSQL or an index
         // would refuse is the producer's 400, never a 503 it retries for ever.

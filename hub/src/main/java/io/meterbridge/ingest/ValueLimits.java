@@ -26,7 +26,7 @@ public class ValueLimits {
 
     /** Attributes kept as sent and used as keys or in indexes: bounded in length, no control characters. */
     static final Set<String> KEY_ATTRIBUTES = Set.of("id", "source", "type", "subject", "time", "dataschema",
-            "datacontenttype");
+            "datacontenttype", EventValidator.RETRACTS_ATTRIBUTE, EventValidator.CORRECTS_ATTRIBUTE);
     /**
      * A number with a fraction or an exponent is read as a binary double (the hub's JSON reading, in ingestion and in
      * metering); up to 15 significant digits it comes back exactly as sent, beyond that not always.

@@ -51,11 +51,14 @@ public class MeteringService {
     private final MasterDataStore masterData;
     private final ContractSchedules schedules = new ContractSchedules();
     private final MeterRegistry registry;
+    private final UsageAdjustments adjustments;
 
-    public MeteringService(DataSource dataSource, MasterDataStore masterData, MeterRegistry registry) {
+    public MeteringService(DataSource dataSource, MasterDataStore masterData, MeterRegistry registry,
+            UsageAdjustments adjustments) {
         this.dataSource = dataSource;
         this.masterData = masterData;
         this.registry = registry;
+        this.adjustments = adjustments;
     }
 
     /** One event's contribution to one metric. Keys and texts are built once: they are compared and sorted a lot. */
@@ -83,13 +86,18 @@ public class MeteringService {
     record Quarantine(MeteredEvent event, String code, String reason) {
     }
 
-    /** What a batch became: lines to record and events to quarantine. */
-    public record Enriched(List<Line> lines, List<Quarantine> quarantined, List<MeteredEvent> events, long version) {
+    /**
+     * What a batch became: lines to record, events to quarantine, and retractions and corrections (in batch order),
+     * which are applied against their originals' recorded rows in the batch's transaction.
+     */
+    public record Enriched(List<Line> lines, List<Quarantine> quarantined, List<MeteredEvent> adjustments,
+            List<MeteredEvent> events, long version, MasterData data) {
 
         /** The part of the batch that is this one event (the same instance), for recording it on its own. */
         public Enriched only(MeteredEvent event) {
             return new Enriched(lines.stream().filter(l -> l.event() == event).toList(),
-                    quarantined.stream().filter(q -> q.event() == event).toList(), List.of(event), version);
+                    quarantined.stream().filter(q -> q.event() == event).toList(),
+                    adjustments.stream().filter(a -> a == event).toList(), List.of(event), version, data);
         }
     }
 
@@ -113,7 +121,12 @@ public class MeteringService {
         Instant now = Instant.now();
         List<Line> lines = new ArrayList<>(events.size());
         List<Quarantine> quarantined = new ArrayList<>();
+        List<MeteredEvent> adjusting = new ArrayList<>();
         for (MeteredEvent event : events) {
+            if (event.adjustment() != null) {
+                adjusting.add(event); // attributed through its original's rows, in the transaction
+                continue;
+            }
             List<MetricFeed> feeds = data.feeds(event.type());
             if (feeds.isEmpty()) {
                 quarantined.add(new Quarantine(event, "unknown_metric",
@@ -148,10 +161,10 @@ public class MeteringService {
                         + " has no contract covering a metric of event type '" + event.type() + "' at " + event.time()));
             }
         }
-        return new Enriched(lines, quarantined, events, data.version());
+        return new Enriched(lines, quarantined, adjusting, events, data.version(), data);
     }
 
-    private static Line line(MeteredEvent event, MetricFeed feed, CustomerMapping customer, Contract contract,
+    static Line line(MeteredEvent event, MetricFeed feed, CustomerMapping customer, Contract contract,
             ContractSchedule schedule, Instant now) {
         Aggregation aggregation = feed.metric().aggregation();
         BigDecimal quantity = BigDecimal.ONE;
@@ -218,8 +231,11 @@ public class MeteringService {
                 List<Line> fresh = lines.stream().filter(l -> recorded.contains(l.eventKey())).toList();
                 aggregate(connection, fresh);
                 quarantine(connection, batch.quarantined());
+                // Retractions and corrections of this batch, then those that waited for an original metered now.
+                UsageAdjustments.Applied adjusted = adjustments.apply(connection, batch.adjustments(), batch.data());
+                UsageAdjustments.Applied waited = adjustments.applyWaiting(connection, fresh, batch.data());
                 if (releasing) {
-                    release(connection, batch);
+                    release(connection, batch, adjusted.waiting());
                 }
                 connection.commit();
                 Set<String> freshEvents = new HashSet<>();
@@ -235,8 +251,11 @@ public class MeteringService {
                         }
                     }
                 }
-                Outcome outcome = new Outcome(batch.events().size(), freshEvents.size(),
-                        allEvents.size() - freshEvents.size(), batch.quarantined().size(), lateEvents.size());
+                Outcome outcome = new Outcome(batch.events().size(),
+                        freshEvents.size() + adjusted.applied() + waited.applied(),
+                        allEvents.size() - freshEvents.size() + adjusted.duplicates() + waited.duplicates(),
+                        batch.quarantined().size() + adjusted.waiting().size(),
+                        lateEvents.size() + adjusted.late() + waited.late());
                 count(outcome, releasing);
                 return outcome;
             } catch (SQLException | RuntimeException e) {
@@ -266,7 +285,7 @@ public class MeteringService {
      * committed and then reads its usage. So no line falls between a close and the late record. One lock statement
      * and one query per batch, in one lock order for every writer (by the lock's hash).
      */
-    private static List<Line> lateAfterClose(Connection connection, List<Line> lines) throws SQLException {
+    static List<Line> lateAfterClose(Connection connection, List<Line> lines) throws SQLException {
         if (lines.isEmpty()) {
             return lines;
         }
@@ -333,12 +352,12 @@ public class MeteringService {
         }
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO metered_event (source, event_id, metric, subject, event_time, bucket_start, quantity,
-                  schema_ref, customer_mapping_id, contract_id, price_version_ref, late)
+                  schema_ref, customer_mapping_id, contract_id, price_version_ref, late, unique_value)
                 SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::timestamptz[],
-                  ?::numeric[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::boolean[])
+                  ?::numeric[], ?::text[], ?::bigint[], ?::bigint[], ?::text[], ?::boolean[], ?::text[])
                 ON CONFLICT (source, event_id, metric) DO NOTHING
                 RETURNING source, event_id, metric""")) {
-            for (int c = 0; c < 12; c++) {
+            for (int c = 0; c < 13; c++) {
                 insert.setArray(c + 1, connection.createArrayOf("text", columns[c]));
             }
             try (ResultSet rows = insert.executeQuery()) {
@@ -484,7 +503,7 @@ public class MeteringService {
         return fresh;
     }
 
-    private static void quarantine(Connection connection, List<Quarantine> quarantined) throws SQLException {
+    static void quarantine(Connection connection, List<Quarantine> quarantined) throws SQLException {
         if (quarantined.isEmpty()) {
             return;
         }
@@ -510,8 +529,8 @@ public class MeteringService {
     }
 
     /** Events of a released batch that are no longer quarantined leave the quarantine table. */
-    private static void release(Connection connection, Enriched batch) throws SQLException {
-        Set<String> stillQuarantined = new HashSet<>();
+    private static void release(Connection connection, Enriched batch, Set<String> waiting) throws SQLException {
+        Set<String> stillQuarantined = new HashSet<>(waiting);
         batch.quarantined().forEach(q -> stillQuarantined.add(q.event().source() + '\u0000' + q.event().id()));
         try (PreparedStatement delete = connection.prepareStatement(
                 "DELETE FROM quarantined_event WHERE source = ? AND event_id = ?")) {

@@ -1,11 +1,14 @@
 package io.meterbridge.erp;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.Currency;
 import java.util.List;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.meterbridge.api.Money;
 import io.meterbridge.support.EmbeddedEngines;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,6 +36,9 @@ class MoneyAsDecimalStringsTest {
     private static final Pattern MONEY = Pattern.compile(
             "(?i).*(amount|total|debit|credit|payment|price|charge|balance).*");
     private static final Pattern MINOR = Pattern.compile("(?i).*minor$");
+    // Unit prices (0.0010 per request) are rates, not amounts: they keep the price book's digits.
+    private static final Pattern UNIT_PRICE = Pattern.compile("(?i).*price.*");
+    private static final Pattern DECIMAL = Pattern.compile("-?\\d+(\\.\\d+)?");
 
     @Test
     void noMoneyFieldOfAFinanceResponseIsAJsonNumber() throws Exception {
@@ -46,26 +52,48 @@ class MoneyAsDecimalStringsTest {
         long closeId = finance().get("/api/v1/billing/periods").then().statusCode(200).extract().jsonPath()
                 .getLong("find { it.contract_key == '" + contractKey(tenant) + "' }.id");
         List<String> numbers = new ArrayList<>();
+        List<String> offScale = new ArrayList<>();
         int moneyFields = 0;
         for (String path : List.of("/api/v1/billing/periods", "/api/v1/billing/periods/" + closeId + "/charges",
                 "/api/v1/billing/deliveries", "/api/v1/erp/documents?contractKey=" + contractKey(tenant),
                 "/api/v1/erp/postings", "/api/v1/admin/contracts")) {
             var as = path.startsWith("/api/v1/admin") ? admin() : finance();
             JsonNode body = new ObjectMapper().readTree(as.get(path).then().statusCode(200).extract().asString());
-            moneyFields += walk(path, "", body, numbers);
+            moneyFields += walk(path, "", body, null, numbers, offScale);
         }
         assertThat(moneyFields).as("money fields seen").isGreaterThan(10);
         assertThat(numbers).as("money as a JSON number").isEmpty();
+        assertThat(offScale).as("money strings not at their currency's minor-unit scale").isEmpty();
     }
 
-    /** Counts the money fields under {@code node} and lists those that are JSON numbers. */
-    private static int walk(String endpoint, String at, JsonNode node, List<String> numbers) {
+    /** The scale rule itself, for currencies the demo data has none of: USD 2, JPY 0, KWD 3. */
+    @Test
+    void moneyTextCarriesTheCurrencysMinorUnitScale() {
+        assertThat(Money.text(new BigDecimal("11"), "USD")).isEqualTo("11.00");
+        assertThat(Money.text("11", "USD")).isEqualTo("11.00");
+        assertThat(Money.text(new BigDecimal("-1.5"), "EUR")).isEqualTo("-1.50");
+        assertThat(Money.text(new BigDecimal("1200.00"), "JPY")).isEqualTo("1200");
+        assertThat(Money.text(new BigDecimal("0"), "JPY")).isEqualTo("0");
+        assertThat(Money.text(new BigDecimal("2.5"), "KWD")).isEqualTo("2.500");
+        // Digits beyond the scale are never rounded away: the amount stays exact.
+        assertThat(Money.text(new BigDecimal("0.125"), "USD")).isEqualTo("0.125");
+    }
+
+    /**
+     * Counts the money fields under {@code node}, lists those that are JSON numbers, and those whose decimal string
+     * has not the minor-unit scale of the currency beside it (the object's own {@code currency}, else its parent's).
+     */
+    private static int walk(String endpoint, String at, JsonNode node, String currency, List<String> numbers,
+            List<String> offScale) {
         int seen = 0;
         if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                seen += walk(endpoint, at + "[" + i + "]", node.get(i), numbers);
+                seen += walk(endpoint, at + "[" + i + "]", node.get(i), currency, numbers, offScale);
             }
         } else if (node.isObject()) {
+            if (node.path("currency").isTextual()) {
+                currency = node.path("currency").asText();
+            }
             var fields = node.fields();
             while (fields.hasNext()) {
                 var field = fields.next();
@@ -75,11 +103,20 @@ class MoneyAsDecimalStringsTest {
                     seen++;
                     if (field.getValue().isNumber()) {
                         numbers.add(endpoint + " " + at + "." + name + " = " + field.getValue());
+                    } else if (field.getValue().isTextual() && currency != null && !UNIT_PRICE.matcher(name).matches()
+                            && DECIMAL.matcher(field.getValue().asText()).matches()
+                            && !onScale(field.getValue().asText(), Currency.getInstance(currency).getDefaultFractionDigits())) {
+                        offScale.add(endpoint + " " + at + "." + name + " = \"" + field.getValue().asText() + "\" "
+                                + currency);
                     }
                 }
-                seen += walk(endpoint, at + "." + name, field.getValue(), numbers);
+                seen += walk(endpoint, at + "." + name, field.getValue(), currency, numbers, offScale);
             }
         }
         return seen;
+    }
+
+    private static boolean onScale(String amount, int scale) {
+        return amount.matches(scale == 0 ? "-?\\d+" : "-?\\d+\\.\\d{" + scale + "}");
     }
 }

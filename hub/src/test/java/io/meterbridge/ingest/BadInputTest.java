@@ -53,7 +53,13 @@ class BadInputTest {
                 bad("user_id missing", e -> ((ObjectNode) e.get("data")).remove("user_id"), "data.user_id: required field is missing", "schema"),
                 bad("unknown type", e -> e.put("type", "coffee.brewed"), "type: no schema is registered for event type 'coffee.brewed'", "schema_unknown"),
                 bad("unknown dataschema", e -> e.put("dataschema", "https://schemas.meterbridge.io/api.request/v9.json"),
-                        "dataschema: 'https://schemas.meterbridge.io/api.request/v9.json' is not a registered schema", "schema_unknown"));
+                        "dataschema: 'https://schemas.meterbridge.io/api.request/v9.json' is not a registered schema", "schema_unknown"),
+                bad("retracts itself", e -> e.put("retracts", e.get("id").asText()),
+                        "retracts: an event cannot name itself as its original", "bad_adjustment"),
+                bad("corrects not a string", e -> e.put("corrects", 7),
+                        "corrects: must be the non-empty id of the original event", "bad_adjustment"),
+                bad("retracts and corrects", e -> e.put("retracts", "evt-1").put("corrects", "evt-2"),
+                        "retracts and corrects: an event does one or the other", "bad_adjustment"));
     }
 
     private static Arguments bad(String name, Consumer<ObjectNode> breakIt, String reason, String code) {

@@ -84,6 +84,14 @@ public class StripeSandboxResource extends SandboxResource {
     }
 
     @POST
+    @Path("v1/billing/meter_event_adjustments")
+    @Consumes(MediaType.WILDCARD)
+    public Response createMeterEventAdjustment(String body) {
+        return run("POST", body, post("meter_event_adjustments", "/v1/billing/meter_event_adjustments",
+                r -> sandbox.state().createMeterEventAdjustment(r.params())));
+    }
+
+    @POST
     @Path("v1/invoiceitems")
     @Consumes(MediaType.WILDCARD)
     public Response createInvoiceItem(String body) {

@@ -54,7 +54,8 @@ final class StripeState {
     private final io.meterbridge.sandbox.SandboxClock clock;
 
     /** A counted meter event: its timestamp (the usage's time) and when the sandbox received it (its clock, ms). */
-    record MeterEvent(String eventName, String customer, long value, long timestamp, long receivedMillis) {
+    record MeterEvent(String eventName, String customer, long value, long timestamp, long receivedMillis,
+            String identifier) {
     }
 
     /**
@@ -667,7 +668,7 @@ final class StripeState {
         identifiers.put(identifier, nowMillis);
         String eventName = p.get("event_name").asText();
         long value = Long.parseLong(valueText);
-        meterEvents.add(new MeterEvent(eventName, customer, value, timestamp, nowMillis));
+        meterEvents.add(new MeterEvent(eventName, customer, value, timestamp, nowMillis, identifier));
         meterTotals.merge(eventName + "\u0000" + customer, new MeterTotal(eventName, customer, value, 1),
                 (a, b) -> new MeterTotal(a.eventName(), a.customer(), a.value() + b.value(), a.events() + 1));
         for (MeteredLine metered : meteredLines) {
@@ -741,6 +742,43 @@ final class StripeState {
             }
         }
         recompute(in);
+    }
+
+    /**
+     * POST /v1/billing/meter_event_adjustments, type cancel: the meter event with that identifier (and event name)
+     * no longer counts, on totals and invoices alike. As Stripe: only events received within the last 24 hours can
+     * be cancelled ("You can only cancel events sent to Stripe within the last 24 hours"); time-period cancellation is
+     * not supported. The sandbox applies the adjustment at once and answers it as Stripe does, status pending.
+     */
+    synchronized ObjectNode createMeterEventAdjustment(JsonNode p) {
+        String type = p.path("type").asText(null);
+        if (!"cancel".equals(type)) {
+            throw invalid(type == null ? "parameter_missing" : "parameter_invalid_string", type == null
+                    ? "Missing required param: type." : "Invalid type: must be cancel.", "type");
+        }
+        String eventName = p.path("event_name").asText(null);
+        String identifier = p.path("cancel").path("identifier").asText(null);
+        if (identifier == null || identifier.isEmpty()) {
+            throw invalid("parameter_missing", "Missing required param: cancel[identifier].", "cancel[identifier]");
+        }
+        long nowMillis = clock.millis();
+        MeterEvent event = meterEvents.stream().filter(e -> e.identifier().equals(identifier)
+                && e.eventName().equals(eventName)).findFirst().orElse(null);
+        if (event == null) {
+            throw missing("meter event", identifier, "cancel[identifier]");
+        }
+        if (event.receivedMillis() + Duration.ofHours(24).toMillis() <= nowMillis) {
+            throw invalid("meter_event_adjustment_window_expired", "You can only cancel events sent to Stripe within "
+                    + "the last 24 hours.", "cancel[identifier]");
+        }
+        meterEvents.remove(event);
+        meterTotals.computeIfPresent(event.eventName() + "\u0000" + event.customer(), (k, t) -> new MeterTotal(
+                t.eventName(), t.customer(), t.value() - event.value(), t.events() - 1));
+        ObjectNode adjustment = JSON.objectNode();
+        adjustment.put("object", "billing.meter_event_adjustment").put("livemode", false).put("status", "pending")
+                .put("event_name", eventName).put("type", "cancel");
+        adjustment.putObject("cancel").put("identifier", identifier);
+        return adjustment;
     }
 
     synchronized List<MeterTotal> meterTotals() {
