@@ -191,7 +191,7 @@ public class PricePublications implements ApprovalHandler {
     private List<Publication> select(Connection connection, String where, Object... params) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement("""
                 SELECT id, version_id, metric, definition::text, status, approval_id, requested_by, requested_at,
-                       decided_by, decided_at FROM price_publication WHERE """ + where)) {
+                       decided_by, decided_at FROM price_publication WHERE""" + " " + where)) {
             for (int i = 0; i < params.length; i++) {
                 select.setObject(i + 1, params[i]);
             }
