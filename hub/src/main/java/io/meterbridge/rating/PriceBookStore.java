@@ -25,8 +25,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The price books: the folders {@code hub.billing.price-books-dir} lists (the seed, loaded and validated once at
  * start-up) and the versions published through the billing API (table price_publication, status PUBLISHED), read at
- * start-up and again after each approved publication. A published version with the id of a file version must define
- * it alike, or the start is refused.
+ * start-up, again after each approved publication, and when a version asked for is missing (another instance may have
+ * published it). A published version with the id of a file version must define it alike, or the start is refused.
  */
 @Startup
 @ApplicationScoped
@@ -67,6 +67,14 @@ public class PriceBookStore {
     }
 
     public PriceVersion version(String id, String metric) {
+        if (books.version(id).isEmpty()) {
+            // Published and approved through another hub instance since this one last read them.
+            try {
+                reloadPublished();
+            } catch (SQLException e) {
+                throw new IllegalStateException("price version '" + id + "': cannot read the published versions", e);
+            }
+        }
         PriceVersion version = books.version(id).orElseThrow(() -> new IllegalArgumentException(
                 "price version '" + id + "' of metric " + metric + " is not in the price books"));
         if (!version.metric().equals(metric)) {
