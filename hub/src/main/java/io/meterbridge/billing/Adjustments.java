@@ -103,7 +103,7 @@ public class Adjustments implements ApprovalHandler {
                     throw new IllegalArgumentException("amount: " + amount.toPlainString() + " has more decimals than "
                             + currency + " (" + rule.scale() + ")");
                 }
-                amount = amount.setScale(Math.max(rule.scale(), amount.scale()));
+                amount = amount.setScale(rule.scale(), java.math.RoundingMode.UNNECESSARY); // exact: checked above
                 if (request.metric() != null && !request.metric().isBlank()
                         && !masterData.current().metrics().containsKey(request.metric())) {
                     throw new IllegalArgumentException("metric: '" + request.metric() + "' is not in the metric catalog");

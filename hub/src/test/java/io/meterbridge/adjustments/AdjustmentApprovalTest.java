@@ -80,7 +80,7 @@ class AdjustmentApprovalTest {
     void aRejectedChargeIsRejected() {
         String tenant = closedAugust("adjcharge");
         long approval = as("finance").body(Map.of("contractKey", contractKey(tenant),
-                "periodStart", "2026-08-01T00:00:00Z", "amount", "40.00", "currency", "USD",
+                "periodStart", "2026-08-01T00:00:00Z", "amount", "40", "currency", "USD",
                 "reason", "onboarding workshop not invoiced")).post("/api/v1/billing/adjustments").then()
                 .statusCode(202).extract().jsonPath().getLong("approval_id");
         as("amara").body(Map.of("reason", "the workshop is in the next contract"))
@@ -88,6 +88,7 @@ class AdjustmentApprovalTest {
         JsonPath listed = as("finance").queryParam("contractKey", contractKey(tenant))
                 .get("/api/v1/billing/adjustments").then().statusCode(200).extract().jsonPath();
         assertThat(listed.getList("status")).containsExactly("REJECTED");
+        // "40" is kept exactly, at the currency's scale
         assertThat(listed.getList("amount")).containsExactly("40.00");
         assertThat(listed.getList("decision_reason")).containsExactly("the workshop is in the next contract");
         assertThat(audit("adjustment", listed.getString("[0].id")).getList("events.action"))
