@@ -61,6 +61,17 @@ public class BilledPriceVersions {
 
     /** Throws when a price version billed in a closed period differs in {@code books} from what it billed with. */
     public void verify(PriceBooks books) throws SQLException {
+        java.util.Optional<String> difference = billedDifference(books);
+        if (difference.isPresent()) {
+            throw new IllegalStateException(difference.get());
+        }
+    }
+
+    /**
+     * Why {@code books} would change a price version as it billed a closed period (the first such version), or empty
+     * when they would not: a publication through the billing API is refused for the same reason the start would be.
+     */
+    public java.util.Optional<String> billedDifference(PriceBooks books) throws SQLException {
         try (Connection connection = dataSource.getConnection(); PreparedStatement select = connection.prepareStatement("""
                 SELECT b.price_version, b.price_definition::text, p.id, p.contract_key, p.period_start, p.period_end
                 FROM billed_price_version b JOIN period_close p ON p.id = b.first_close_id
@@ -72,7 +83,7 @@ public class BilledPriceVersions {
                 // A version no longer in the books prices nothing new: what it billed stays as recorded.
                 String nowJson = now == null ? null : mapper.writeValueAsString(now);
                 if (now != null && !canonical(mapper.readTree(rows.getString(2))).equals(canonical(mapper.readTree(nowJson)))) {
-                    throw new IllegalStateException("price version '" + id + "' differs from the definition it billed "
+                    return java.util.Optional.of("price version '" + id + "' differs from the definition it billed "
                             + "in the closed period [" + rows.getTimestamp(5).toInstant() + ", "
                             + rows.getTimestamp(6).toInstant() + ") of contract " + rows.getString(4) + " (close "
                             + rows.getLong(3) + "): a billed price version is never corrected; restore it and add a new "
@@ -80,6 +91,7 @@ public class BilledPriceVersions {
                             + "; now: " + nowJson + ")");
                 }
             }
+            return java.util.Optional.empty();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -20,4 +20,11 @@ public interface ApprovalHandler {
     default void rejected(Connection connection, Approvals.Request request, AuditTrail.Actor approver)
             throws SQLException {
     }
+
+    /**
+     * Runs once the decision has committed, outside its transaction: for what the kind keeps in memory beside the
+     * database (the price books of a published price version), which must not see a decision that rolled back.
+     */
+    default void committed(Approvals.Request decided) throws SQLException {
+    }
 }

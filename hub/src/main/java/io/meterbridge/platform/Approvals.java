@@ -158,6 +158,7 @@ public class Approvals {
                 audit.record(connection, approver, decision == Status.APPROVED ? "approval.approve" : "approval.reject",
                         "approval", String.valueOf(id), view(request), view(decided));
                 connection.commit();
+                handler.committed(decided);
                 return decided;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();

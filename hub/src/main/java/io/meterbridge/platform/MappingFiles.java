@@ -105,6 +105,23 @@ public final class MappingFiles {
         return problems.stream().map(Map.Entry::getValue).toList();
     }
 
+    /**
+     * Every problem of a document that did not come from a file (a price version posted to the billing API) as
+     * "where: what", the same checks as a file's; empty when it is valid.
+     */
+    public static List<String> check(JsonNode document, Kind kind, Path schemasDir) {
+        List<String> problems = new ArrayList<>();
+        for (ValidationMessage message : schema(schemasDir.resolve(kind.schemaFile())).validate(document)) {
+            String at = message.getInstanceLocation().toString();
+            String key = message.getProperty();
+            boolean unknown = key != null && "additionalProperties".equals(message.getType());
+            problems.add((unknown ? at + "." + key : at) + ": " + (unknown
+                    ? "unknown key '" + key + "' (misspelt? see " + kind.schemaFile() + ")" : message.getMessage()));
+        }
+        problems.sort(null);
+        return problems;
+    }
+
     private static JsonSchema schema(Path schemaFile) {
         return SCHEMAS.computeIfAbsent(schemaFile.toAbsolutePath().normalize(), path -> {
             try {

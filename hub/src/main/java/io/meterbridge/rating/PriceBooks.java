@@ -74,12 +74,12 @@ public final class PriceBooks {
             for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
                 JsonNode document = MappingFiles.read(file, MappingFiles.Kind.PRICE_BOOKS, schemas);
                 for (JsonNode c : document.path("currencies")) {
-                    String code = text(c, "currency", file);
+                    String code = text(c, "currency", file.toString());
                     currencies.put(code, new CurrencyRule(code, c.path("scale").asInt(2),
-                            RoundingMode.valueOf(text(c, "rounding", file))));
+                            RoundingMode.valueOf(text(c, "rounding", file.toString()))));
                 }
                 for (JsonNode v : document.path("priceVersions")) {
-                    PriceVersion version = priceVersion(v, file);
+                    PriceVersion version = priceVersion(v, file.toString());
                     if (versions.put(version.id(), version) != null) {
                         throw new IllegalArgumentException(file + ": price version '" + version.id() + "' is defined twice");
                     }
@@ -90,7 +90,144 @@ public final class PriceBooks {
         }
     }
 
-    private static PriceVersion priceVersion(JsonNode v, Path file) {
+    /**
+     * One price version posted to the billing API, checked as a file's are: against the schema's priceVersion, then
+     * the load validation; every problem names the field ("$.tiers[1].upTo: ..."). The currency must have a rule here.
+     */
+    public PriceVersion parse(JsonNode definition, Path schemas) {
+        if (definition == null || !definition.isObject()) {
+            throw new IllegalArgumentException("body: a price version object is required (see price-books.schema.json)");
+        }
+        // Wrapped as a price-book file: the same schema, the same messages.
+        com.fasterxml.jackson.databind.node.ObjectNode document = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                .instance.objectNode();
+        document.putArray("priceVersions").add(definition);
+        List<String> problems = MappingFiles.check(document, MappingFiles.Kind.PRICE_BOOKS, schemas).stream()
+                .map(p -> p.replace("$.priceVersions[0]", "$")).distinct().toList();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("price version does not match price-books.schema.json: "
+                    + String.join("; ", problems));
+        }
+        PriceVersion version = priceVersion(definition, "price version");
+        if (!currencies.containsKey(version.currency())) {
+            throw new IllegalArgumentException("$.currency: " + version.currency()
+                    + " has no rounding rule in currencies.yaml");
+        }
+        return version;
+    }
+
+    /** These books with more versions (published ones), each replacing any version of the same id. */
+    public PriceBooks with(java.util.Collection<PriceVersion> more) {
+        Map<String, PriceVersion> all = new HashMap<>(versions);
+        more.forEach(v -> all.put(v.id(), v));
+        return new PriceBooks(all, currencies);
+    }
+
+    /** Every version, by id. */
+    public Map<String, PriceVersion> versions() {
+        return versions;
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper
+            .builder().enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS).build();
+
+    /** A definition as stored or posted (JSON text), decimals read exactly. */
+    public static JsonNode readDefinition(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("body: not JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /** A version as a price-book file defines it (the API's shape), decimals as exact strings. */
+    public static Map<String, Object> fileForm(PriceVersion v) {
+        Map<String, Object> form = new java.util.LinkedHashMap<>();
+        form.put("id", v.id());
+        form.put("metric", v.metric());
+        form.put("currency", v.currency());
+        if (v.model() instanceof PriceModel.PerUnit p) {
+            form.put("model", "PER_UNIT");
+            form.put("unitPrice", p.unitPrice().toPlainString());
+        } else if (v.model() instanceof PriceModel.Graduated g) {
+            form.put("model", "GRADUATED");
+            form.put("tiers", tierForms(g.tiers()));
+        } else if (v.model() instanceof PriceModel.Volume vol) {
+            form.put("model", "VOLUME");
+            form.put("tiers", tierForms(vol.tiers()));
+        } else if (v.model() instanceof PriceModel.Package pkg) {
+            form.put("model", "PACKAGE");
+            form.put("blockSize", pkg.blockSize().toPlainString());
+            form.put("blockPrice", pkg.blockPrice().toPlainString());
+            form.put("blockRounding", pkg.blocks().name());
+        }
+        if (v.minimumCharge() != null) {
+            form.put("minimumCharge", v.minimumCharge().toPlainString());
+        }
+        if (v.prepaidCredits()) {
+            form.put("prepaidCredits", true);
+        }
+        form.put("validFrom", v.validFrom().toString());
+        if (v.validTo() != null) {
+            form.put("validTo", v.validTo().toString());
+        }
+        return form;
+    }
+
+    private static List<Map<String, Object>> tierForms(List<Tier> tiers) {
+        List<Map<String, Object>> forms = new ArrayList<>();
+        for (Tier t : tiers) {
+            Map<String, Object> form = new java.util.LinkedHashMap<>();
+            if (t.upTo() != null) {
+                form.put("upTo", t.upTo().toPlainString());
+            }
+            form.put("unitPrice", t.unitPrice().toPlainString());
+            if (t.flatFee().signum() != 0) {
+                form.put("flatFee", t.flatFee().toPlainString());
+            }
+            forms.add(form);
+        }
+        return forms;
+    }
+
+    /** Whether two versions price alike: equal fields, decimals compared by value (0.0010 is 0.001). */
+    public static boolean sameDefinition(PriceVersion a, PriceVersion b) {
+        return a.id().equals(b.id()) && a.metric().equals(b.metric()) && a.currency().equals(b.currency())
+                && a.prepaidCredits() == b.prepaidCredits() && a.validFrom().equals(b.validFrom())
+                && java.util.Objects.equals(a.validTo(), b.validTo()) && same(a.minimumCharge(), b.minimumCharge())
+                && sameModel(a.model(), b.model());
+    }
+
+    private static boolean sameModel(PriceModel a, PriceModel b) {
+        if (a instanceof PriceModel.PerUnit x && b instanceof PriceModel.PerUnit y) {
+            return same(x.unitPrice(), y.unitPrice());
+        }
+        if (a instanceof PriceModel.Package x && b instanceof PriceModel.Package y) {
+            return same(x.blockSize(), y.blockSize()) && same(x.blockPrice(), y.blockPrice())
+                    && x.blocks() == y.blocks();
+        }
+        if (a.getClass() != b.getClass()) {
+            return false;
+        }
+        List<Tier> ta = a instanceof PriceModel.Graduated g ? g.tiers() : ((PriceModel.Volume) a).tiers();
+        List<Tier> tb = b instanceof PriceModel.Graduated g ? g.tiers() : ((PriceModel.Volume) b).tiers();
+        if (ta.size() != tb.size()) {
+            return false;
+        }
+        for (int i = 0; i < ta.size(); i++) {
+            if (!same(ta.get(i).upTo(), tb.get(i).upTo()) || !same(ta.get(i).unitPrice(), tb.get(i).unitPrice())
+                    || !same(ta.get(i).flatFee(), tb.get(i).flatFee())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean same(BigDecimal a, BigDecimal b) {
+        return a == null ? b == null : b != null && a.compareTo(b) == 0;
+    }
+
+    private static PriceVersion priceVersion(JsonNode v, String file) {
         String id = text(v, "id", file);
         String where = file + ": price version '" + id + "'";
         String model = text(v, "model", file).toUpperCase(Locale.ROOT);
@@ -165,7 +302,7 @@ public final class PriceBooks {
         }
     }
 
-    private static String text(JsonNode node, String field, Path file) {
+    private static String text(JsonNode node, String field, String file) {
         String value = node.path(field).asText("");
         if (value.isBlank()) {
             throw new IllegalArgumentException(file + ": " + field + " is required");
