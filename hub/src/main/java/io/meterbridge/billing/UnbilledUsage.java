@@ -118,10 +118,15 @@ public class UnbilledUsage {
 
     private Row row(String kind, Contract version, Instant periodStart, ContractMetric metric, BigDecimal quantity,
             BigDecimal included) {
-        if (version.billingMode() != BillingMode.HUB_RATES || metric.priceVersionRef() == null) {
+        Optional<PriceVersion> priced = version.billingMode() != BillingMode.HUB_RATES
+                || metric.priceVersionRef() == null ? Optional.empty()
+                        : prices.books().version(metric.priceVersionRef())
+                                .filter(p -> p.metric().equals(metric.metric()));
+        if (priced.isEmpty()) {
+            // Platform-rated, or a price the books lack (the close of that period fails on it): quantity only.
             return new Row(kind, version.key(), periodStart, metric.metric(), quantity, null, null);
         }
-        PriceVersion price = prices.version(metric.priceVersionRef(), metric.metric());
+        PriceVersion price = priced.get();
         RatingEngine.Rating rating = RatingEngine.rate(price, prices.books().currency(price.currency()), quantity,
                 included, BigDecimal.ZERO);
         // The first line is the usage (or overage) line; credits, true-ups and commitments come after it.
