@@ -35,6 +35,7 @@ import io.meterbridge.masterdata.MasterData.ContractMetric;
 import io.meterbridge.masterdata.MasterDataStore;
 import io.meterbridge.metering.TenantFold;
 import io.meterbridge.metering.UsageQuery;
+import io.meterbridge.platform.LogContext;
 import io.meterbridge.rating.CurrencyRule;
 import io.meterbridge.rating.PeriodShare;
 import io.meterbridge.rating.PriceBookStore;
@@ -177,12 +178,23 @@ public class PeriodCloseService {
      * are late.
      */
     public Closed close(String contractKey, Instant at, String closedBy) throws SQLException {
+        // Every line of the close (the hub's, the listeners', Camel's) names the contract and, once known, the period.
+        LogContext.contract(contractKey, null);
+        try {
+            return closePeriod(contractKey, at, closedBy);
+        } finally {
+            LogContext.clear();
+        }
+    }
+
+    private Closed closePeriod(String contractKey, Instant at, String closedBy) throws SQLException {
         List<Contract> versions = versionsByKey(masterData.current()).get(contractKey);
         if (versions == null) {
             throw new IllegalArgumentException("contractKey: no contract '" + contractKey + "'");
         }
         ContractSchedule schedule = new ContractSchedule(versions);
         BillingPeriod period = schedule.periodAt(at);
+        LogContext.contract(contractKey, period.start());
         List<Part> parts = schedule.parts(period);
         if (parts.isEmpty()) {
             throw new IllegalArgumentException("period: [" + period.start() + ", " + period.end() + ") of contract "
