@@ -102,7 +102,7 @@ class DeliveryLogContextTest {
 
     private static Line delivered(Capture capture, String delivery) {
         synchronized (capture.lines) {
-            return capture.lines.stream().filter(l -> l.message().startsWith("Delivered %s")
+            return capture.lines.stream().filter(l -> l.message().startsWith("Delivered ")
                     && l.message().contains(delivery)).findFirst().orElse(null);
         }
     }

@@ -61,6 +61,13 @@ class MonitoringRulesReferenceRealMetricsTest {
         }
         assertThat(referenced).contains("meterbridge_unbilled_usage_amount", "meterbridge_circuit_breaker_state",
                 "camel_exchanges_failed_total");
+        // The prose of docs/operations.md's alerts too: an operator copies its expressions.
+        String operations = Files.readString(Path.of("..", "docs", "operations.md"));
+        String alerting = operations.substring(operations.indexOf("What to alert on"), operations.indexOf("## Metering"));
+        Matcher prose = METRIC.matcher(alerting);
+        while (prose.find()) {
+            referenced.add(prose.group(1));
+        }
 
         // Traffic: accepted and metered events, a malformed request (a dead letter), late usage of a closed period.
         post(batch(apiRequest(uniqueId("rules"), 3, "u1")), BATCH).then().statusCode(202);
