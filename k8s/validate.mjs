@@ -2,7 +2,7 @@
 // Offline check of the k8s/ manifests: renders every overlay with kustomize and validates what it produced.
 //
 //   1. schema: each core resource against the Kubernetes OpenAPI schema (npm kubernetes-models), the ServiceMonitor
-//      against the Prometheus Operator schema (npm @kubernetes-models/prometheus-operator);
+//      and the PrometheusRule against the Prometheus Operator schema (npm @kubernetes-models/prometheus-operator);
 //   2. contract: the facts the hub relies on (QUARKUS_PROFILE=prod, ports http/jolokia, probes, read-only root,
 //      references between resources, Strimzi topics (those of the topic catalog hub/src/main/resources/topics.yaml),
 //      a Secret key for every env:NAME in config/prod/sources.yaml);
@@ -44,6 +44,8 @@ const models = {
     'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler.js', 'HorizontalPodAutoscaler'),
   'monitoring.coreos.com/v1/ServiceMonitor': await model(
     '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor.js', 'ServiceMonitor'),
+  'monitoring.coreos.com/v1/PrometheusRule': await model(
+    '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule.js', 'PrometheusRule'),
 };
 
 // What each overlay must and must not render.
@@ -194,6 +196,36 @@ function checkOverlay(name, docs, expect, fail) {
   }
   const monitors = byKind('ServiceMonitor');
   if (monitors.length !== (expect.serviceMonitor ? 1 : 0)) fail(`${monitors.length} ServiceMonitors`);
+  // The alerts and the Grafana dashboard come with the ServiceMonitor (components/monitoring).
+  const rules = byKind('PrometheusRule');
+  if (rules.length !== (expect.serviceMonitor ? 1 : 0)) fail(`${rules.length} PrometheusRules`);
+  for (const rule of rules) {
+    const alerts = rule.spec.groups.flatMap((g) => g.rules || []);
+    if (alerts.length === 0) fail(`PrometheusRule ${rule.metadata.name} has no rules`);
+    for (const alert of alerts) {
+      if (!alert.alert || !String(alert.expr || '').trim()) fail(`PrometheusRule: a rule without alert name or expr`);
+      if (!['critical', 'warning', 'info'].includes(alert.labels?.severity)) {
+        fail(`alert ${alert.alert}: labels.severity must be critical, warning or info`);
+      }
+    }
+  }
+  const dashboards = configMaps.filter((c) => c.metadata.labels?.grafana_dashboard === '1');
+  if (dashboards.length !== (expect.serviceMonitor ? 1 : 0)) fail(`${dashboards.length} Grafana dashboard ConfigMaps`);
+  for (const map of dashboards) {
+    for (const [key, text] of Object.entries(map.data || {})) {
+      let dashboard;
+      try {
+        dashboard = JSON.parse(text);
+      } catch (e) {
+        fail(`dashboard ${key}: not JSON (${e.message})`);
+        continue;
+      }
+      const targets = (dashboard.panels || []).flatMap((p) => p.targets || []);
+      if (!dashboard.uid || targets.length === 0 || targets.some((t) => !String(t.expr || '').trim())) {
+        fail(`dashboard ${key}: needs a uid and panels whose every target has an expr`);
+      }
+    }
+  }
   for (const monitor of monitors) {
     if (!Object.entries(monitor.spec.selector.matchLabels).every(([k, v]) => service.metadata.labels?.[k] === v)) {
       fail('ServiceMonitor selector does not match the Service');

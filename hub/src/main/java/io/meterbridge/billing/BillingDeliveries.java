@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.meterbridge.billing.connector.RejectedByVendorException;
 import io.meterbridge.billing.connector.VendorException;
+import io.meterbridge.platform.LogContext;
 import io.meterbridge.platform.OutboxMessage;
 import io.meterbridge.platform.RetrySchedule;
 import io.meterbridge.platform.ThrottledCall;
@@ -145,6 +146,8 @@ public class BillingDeliveries {
      * publication, a message that is not ours) is logged, counted and makes no call.
      */
     public void receive(Exchange exchange) throws Exception {
+        // Nothing of the previous message on this consumer thread may name this one's lines.
+        LogContext.clear();
         String id = OutboxMessage.idOf(mapper, exchange.getMessage().getBody(byte[].class));
         exchange.getMessage().setHeader(ACCEPTED, false);
         if (id == null) {
@@ -164,6 +167,8 @@ public class BillingDeliveries {
                                 rows.getString(3), rows.getString(4), mapper.readTree(rows.getString(5)));
                         exchange.setProperty(DELIVERY, delivery);
                         exchange.setProperty(ATTEMPTS, rows.getInt(6));
+                        // Until delivered, attemptFailed or deadLettered: every line of the attempt names it.
+                        LogContext.delivery(delivery.id(), delivery.contractKey(), periodStart(delivery));
                         exchange.getMessage().setHeader("deliveryKind", delivery.kind());
                         exchange.getMessage().setHeader(ACCEPTED, true);
                         return;
@@ -232,6 +237,14 @@ public class BillingDeliveries {
         registry.counter("meterbridge_billing_delivery_retries_total", "target", delivery.target()).increment();
         LOG.warnf("Billing delivery %s to %s failed (attempt %d), next attempt in %d ms: %s", delivery.id(),
                 delivery.target(), attempts, wait.toMillis(), reason);
+        LogContext.clear();
+    }
+
+    /** The period a delivery bills (a close's document); null for a daily report or a correction without one. */
+    private static java.time.Instant periodStart(DeliveryMessage delivery) {
+        com.fasterxml.jackson.databind.JsonNode start = delivery.payload() == null ? null
+                : delivery.payload().get("periodStart");
+        return start != null && start.canConvertToLong() ? java.time.Instant.ofEpochSecond(start.asLong()) : null;
     }
 
     private static boolean findCause(Throwable error, Class<? extends Throwable> type) {
@@ -255,6 +268,7 @@ public class BillingDeliveries {
         }
         registry.counter("meterbridge_billing_deliveries_delivered_total", "target", delivery.target()).increment();
         LOG.infof("Delivered %s to %s as %s", delivery.id(), delivery.target(), externalId);
+        LogContext.clear();
     }
 
     /**
@@ -297,6 +311,7 @@ public class BillingDeliveries {
         registry.counter("meterbridge_billing_dead_letters_total", "target", delivery.target()).increment();
         LOG.errorf("Billing delivery %s to %s dead-lettered: %s", delivery.id(), delivery.target(),
                 exchange.getVariable(DEAD_LETTER_REASON, String.class));
+        LogContext.clear();
     }
 
     /**

@@ -35,6 +35,7 @@ import io.meterbridge.masterdata.MasterData.ContractMetric;
 import io.meterbridge.masterdata.MasterDataStore;
 import io.meterbridge.metering.TenantFold;
 import io.meterbridge.metering.UsageQuery;
+import io.meterbridge.platform.LogContext;
 import io.meterbridge.rating.CurrencyRule;
 import io.meterbridge.rating.PeriodShare;
 import io.meterbridge.rating.PriceBookStore;
@@ -234,7 +235,14 @@ public class PeriodCloseService {
         MeteringCatchUp.Mark mark = meteringCatchUp.await(contractKey);
         List<Closed> result = new ArrayList<>();
         for (BillingPeriod p : periods) {
-            Closed one = closeOne(schedule, p, closedBy, mark);
+            // Every line of the close (the hub's, the listeners', Camel's) names the contract and the period.
+            LogContext.contract(contractKey, p.start());
+            Closed one;
+            try {
+                one = closeOne(schedule, p, closedBy, mark);
+            } finally {
+                LogContext.clear();
+            }
             afterCommit.closed(one);
             result.add(one);
         }

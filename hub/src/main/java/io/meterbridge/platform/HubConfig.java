@@ -42,6 +42,14 @@ public interface HubConfig {
 
     ConsumerLag consumerLag();
 
+    Monitoring monitoring();
+
+    interface Monitoring {
+        /** How often route operations-gauges reads the business and operations gauges from PostgreSQL. */
+        @WithDefault("30s")
+        Duration refreshInterval();
+    }
+
     interface ConsumerLag {
         /** How often consumer lag and the oldest unmetered event's age are read from the broker. */
         @WithDefault("15s")

@@ -39,6 +39,11 @@ public final class PriceBooks {
         return Optional.ofNullable(versions.get(id));
     }
 
+    /** The currency codes that have a rounding rule (what an amount of the hub can be in). */
+    public java.util.Set<String> currencies() {
+        return new java.util.TreeSet<>(currencies.keySet());
+    }
+
     public CurrencyRule currency(String code) {
         CurrencyRule rule = currencies.get(code);
         if (rule == null) {

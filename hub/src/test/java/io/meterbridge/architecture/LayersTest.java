@@ -21,7 +21,7 @@ class LayersTest {
 
     /** Bottom to top. masterdata sits above ingest (it registers the sources ingest checks), below its users. */
     static final List<String> LAYERS = List.of("platform", "ingest", "masterdata", "metering", "rating", "billing",
-            "erp", "crm", "notifications", "api");
+            "erp", "crm", "notifications", "api", "monitoring");
 
     @ArchTest
     static final ArchRule importsRunDownTheLayers = layers();
