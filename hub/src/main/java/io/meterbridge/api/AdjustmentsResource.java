@@ -65,7 +65,7 @@ public class AdjustmentsResource {
 
         static AdjustmentView of(SqlRows.Row row) throws Exception {
             return new AdjustmentView(row.text("id"), row.text("contract_key"), row.instant("period_start"),
-                    row.instant("period_end"), row.number("close_id"), row.text("currency"), row.money("amount"),
+                    row.instant("period_end"), row.number("close_id"), row.text("currency"), row.money("amount", "currency"),
                     row.json("lines"), row.text("status"), row.number("approval_id"), row.text("requested_by"),
                     row.instant("created_at"), row.text("decided_by"), row.instant("decided_at"),
                     row.text("decision_reason"));

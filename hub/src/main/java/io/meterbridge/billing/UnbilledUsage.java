@@ -87,13 +87,13 @@ public class UnbilledUsage {
         List<Row> rows = new ArrayList<>();
         List<Overdue> overdue = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
-            Map<String, Instant> lastClosedEnd = lastClosedEnds(connection);
+            Map<String, java.util.Set<Instant>> closedStarts = closedStarts(connection);
             for (Map.Entry<String, List<Contract>> entry : byKey.entrySet()) {
                 ContractSchedule schedule = new ContractSchedule(entry.getValue());
                 long[] contractIds = entry.getValue().stream().mapToLong(Contract::id).toArray();
-                // duePeriods starts at the last closed end: period_close has no overlaps, so none of these is closed.
-                for (BillingPeriod period : PeriodCloseService.duePeriods(schedule, lastClosedEnd.get(entry.getKey()),
-                        now)) {
+                // The periods of the chain that are due and not closed, as the scheduler sees them.
+                for (BillingPeriod period : PeriodCloseService.duePeriods(schedule,
+                        closedStarts.getOrDefault(entry.getKey(), java.util.Set.of()), now)) {
                     Contract version = schedule.versionAt(period.end().minusNanos(1));
                     overdue.add(new Overdue(entry.getKey(), period,
                             period.end().plus(PlatformTiming.closeDelay(version))));
@@ -178,15 +178,16 @@ public class UnbilledUsage {
         return rows;
     }
 
-    private static Map<String, Instant> lastClosedEnds(Connection connection) throws SQLException {
-        Map<String, Instant> ends = new HashMap<>();
+    private static Map<String, java.util.Set<Instant>> closedStarts(Connection connection) throws SQLException {
+        Map<String, java.util.Set<Instant>> starts = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT contract_key, max(period_end) FROM period_close GROUP BY contract_key");
+                "SELECT contract_key, period_start FROM period_close");
                 ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-                ends.put(rows.getString(1), rows.getTimestamp(2).toInstant());
+                starts.computeIfAbsent(rows.getString(1), k -> new java.util.HashSet<>())
+                        .add(rows.getTimestamp(2).toInstant());
             }
         }
-        return ends;
+        return starts;
     }
 }
