@@ -17,7 +17,7 @@ import static io.meterbridge.support.BillingFixture.awaitPosted;
 import static io.meterbridge.support.BillingFixture.awaitUsage;
 import static io.meterbridge.support.BillingFixture.chargebeeInvoices;
 import static io.meterbridge.support.BillingFixture.close;
-import static io.meterbridge.support.BillingFixture.contract;
+import static io.meterbridge.support.BillingFixture.contractWith;
 import static io.meterbridge.support.BillingFixture.contractKey;
 import static io.meterbridge.support.BillingFixture.deliveredAs;
 import static io.meterbridge.support.BillingFixture.send;
@@ -41,7 +41,8 @@ class ChargebeeCreditLedgerTest {
         String tenant = uniqueId("cbcredits");
         String key = contractKey(tenant);
         String account = "cb_" + tenant;
-        contract(tenant, "netsuite", "chargebee", account, "HUB_RATES", null, null, Map.of(), "api_requests");
+        contractWith(tenant, "netsuite", "chargebee", account, "HUB_RATES", null, null, Map.of(),
+                Map.of("validFrom", "2026-03-01T00:00:00Z"), "api_requests");
         grant(key, "PO-" + tenant, "100.00", null).then().statusCode(200);
 
         send(apiRequests(tenant, "2026-03-10T10:00:00Z", 64000, "ann"));

@@ -16,7 +16,7 @@ import static io.meterbridge.support.BillingFixture.apiRequests;
 import static io.meterbridge.support.BillingFixture.awaitPosted;
 import static io.meterbridge.support.BillingFixture.awaitUsage;
 import static io.meterbridge.support.BillingFixture.close;
-import static io.meterbridge.support.BillingFixture.contract;
+import static io.meterbridge.support.BillingFixture.contractWith;
 import static io.meterbridge.support.BillingFixture.contractKey;
 import static io.meterbridge.support.BillingFixture.send;
 import static io.meterbridge.support.BillingFixture.stripeCustomer;
@@ -40,8 +40,8 @@ class BcCreditJournalsTest {
     void reliefAndBreakageReachBusinessCentralAsJournalLinesOnThePolicysAccounts() {
         String tenant = uniqueId("bccredit");
         String key = contractKey(tenant);
-        contract(tenant, "business-central", "stripe", stripeCustomer(tenant), "HUB_RATES", null, null, Map.of(),
-                "api_requests");
+        contractWith(tenant, "business-central", "stripe", stripeCustomer(tenant), "HUB_RATES", null, null, Map.of(),
+                Map.of("validFrom", "2026-05-01T00:00:00Z"), "api_requests");
         Map<String, Object> grant = new LinkedHashMap<>();
         grant.put("reference", "PO-" + tenant);
         grant.put("amount", "80.00");

@@ -67,7 +67,7 @@ class PricePublicationTest {
 
         String tenant = uniqueId("pub");
         customer(tenant);
-        version(tenant, "2026-01-01T00:00:00Z", null, null, List.of(term("api_requests", id, Map.of()))).then()
+        version(tenant, "2026-09-01T00:00:00Z", null, null, List.of(term("api_requests", id, Map.of()))).then()
                 .statusCode(200);
         send(apiRequests(tenant, "2026-09-10T10:00:00Z", 1500, "u1"));
         awaitUsage(tenant, "api_requests", "2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z", "1500");
