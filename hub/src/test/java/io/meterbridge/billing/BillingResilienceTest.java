@@ -43,6 +43,9 @@ class BillingResilienceTest {
     @Inject
     CamelContext camel;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     @AfterEach
     void healthyStripe() {
         SandboxClient.of("stripe").noFaults();
@@ -103,9 +106,13 @@ class BillingResilienceTest {
         String delivery = close(tenant, "2026-09-15T00:00:00Z").getString("deliveries[0]");
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
                 .until(() -> "OPEN".equals(breaker.getCircuitBreakerState()));
+        // The operations gauge reads the same breaker at scrape time: 2 while open (it re-opens at each failed trial).
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50))
+                .until(() -> breakerGauge("stripe") == 2);
         SandboxClient.of("stripe").noFaults();
         await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(deliveryStatus(delivery)));
         assertThat(breaker.getCircuitBreakerState()).isEqualTo("CLOSED");
+        assertThat(breakerGauge("stripe")).isZero();
         assertInvoicedOnce(tenant);
     }
 
@@ -126,5 +133,11 @@ class BillingResilienceTest {
         assertInvoicedOnce(tenant);
         // A second replay of the same exception is refused: it is no longer open.
         finance().post("/api/v1/billing/exceptions/" + exceptionId + "/replay").then().statusCode(404);
+    }
+
+    private double breakerGauge(String vendor) {
+        io.micrometer.core.instrument.Gauge gauge = registry.find("meterbridge.circuit.breaker.state")
+                .tag("vendor", vendor).gauge();
+        return gauge == null ? -1 : gauge.value();
     }
 }
