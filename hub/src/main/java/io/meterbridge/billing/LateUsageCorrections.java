@@ -4,14 +4,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import javax.sql.DataSource;
 
-import io.meterbridge.masterdata.MasterData.LateUsagePolicy;
 import io.meterbridge.platform.AuditTrail;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -42,9 +40,11 @@ public class LateUsageCorrections {
     private final PeriodRerating rerating;
     private final Corrections corrections;
     private final Counter platformLate;
+    private final com.fasterxml.jackson.databind.ObjectMapper mapper;
 
     public LateUsageCorrections(DataSource dataSource, PeriodRerating rerating, Corrections corrections,
-            MeterRegistry registry) {
+            MeterRegistry registry, com.fasterxml.jackson.databind.ObjectMapper mapper) {
+        this.mapper = mapper;
         this.dataSource = dataSource;
         this.rerating = rerating;
         this.corrections = corrections;
@@ -136,7 +136,8 @@ public class LateUsageCorrections {
             watermark(connection, closeId, events, n, events - covered);
             return java.util.Optional.empty();
         }
-        PeriodRerating.Result result = rerating.rerate(connection, closeId, Map.of());
+        // The prices a re-rate put in place stay: late usage is rated as the period now stands.
+        PeriodRerating.Result result = rerating.rerate(connection, closeId, reratedVersions(connection, closeId));
         if (!result.changes()) {
             // More events, same amounts (inside included units, say): covered, nothing to bill.
             watermark(connection, closeId, events, n, 0);
@@ -170,11 +171,37 @@ public class LateUsageCorrections {
         }
     }
 
-    static Timestamp ts(java.time.Instant instant) {
-        return Timestamp.from(instant);
+    /** The replacements of the close's approved re-rates, oldest first (a later one wins). */
+    private Map<String, String> reratedVersions(Connection connection, long closeId) throws SQLException {
+        Map<String, String> replacements = new java.util.LinkedHashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT r.replacements::text FROM rerate r WHERE r.status = 'APPROVED'
+                  AND EXISTS (SELECT 1 FROM correction c WHERE c.rerate_id = r.id AND c.close_id = ?)
+                ORDER BY r.requested_at""")) {
+            select.setLong(1, closeId);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    mapper.readTree(rows.getString(1)).fields()
+                            .forEachRemaining(e -> replacements.put(e.getKey(), e.getValue().asText()));
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return replacements;
     }
 
-    static LateUsagePolicy policy(String name) {
-        return LateUsagePolicy.valueOf(name);
+    /**
+     * A re-rate approved under the contract's lock rated all of the period's usage as it is now: the sweep's
+     * watermark moves past it, so that usage is not corrected twice.
+     */
+    static void coverAll(Connection connection, long closeId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(COVERAGE + " WHERE id = ?")) {
+            select.setLong(1, closeId);
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                watermark(connection, closeId, row.getLong("now_events"), row.getInt("corrections"), 0);
+            }
+        }
     }
 }
