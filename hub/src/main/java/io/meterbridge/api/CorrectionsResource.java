@@ -69,8 +69,8 @@ public class CorrectionsResource {
     @Operation(summary = "Corrections (latest first), filtered by contract, status and source")
     public List<Correction> list(@QueryParam("contractKey") String contractKey, @QueryParam("status") String status,
             @QueryParam("source") String source) throws Exception {
-        return sqlRows.list("SELECT " + COLUMNS + """
-                 FROM correction WHERE (?::text IS NULL OR contract_key = ?) AND (?::text IS NULL OR status = ?)
+        return sqlRows.list("SELECT " + COLUMNS + " " + """
+                FROM correction WHERE (?::text IS NULL OR contract_key = ?) AND (?::text IS NULL OR status = ?)
                   AND (?::text IS NULL OR source = ?) ORDER BY created_at DESC, id LIMIT 500""", Correction::of,
                 contractKey, contractKey, status, status, source, source);
     }
