@@ -2,7 +2,6 @@ package io.meterbridge.api;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -55,6 +54,10 @@ public class CorrectionsResource {
     public record Decision(String policy) {
     }
 
+    @Schema(description = "A decision waiting for a second person: approve it at /api/v1/approvals/{approvalId}/approve")
+    public record Decided(String correctionId, long approvalId, String status) {
+    }
+
     private final SqlRows sqlRows;
     private final Corrections corrections;
     private final SecurityIdentity identity;
@@ -99,7 +102,7 @@ public class CorrectionsResource {
     @RolesAllowed({Roles.FINANCE, Roles.ADMIN})
     @Operation(summary = "Decide a HELD correction (NEXT_CYCLE, ADJUST or REBILL): an approval request a second "
             + "person approves (kind late-usage-decision)")
-    public Map<String, Object> decide(@PathParam("id") String id, Decision decision) throws Exception {
+    public Decided decide(@PathParam("id") String id, Decision decision) throws Exception {
         if (decision == null || decision.policy() == null) {
             throw new IllegalArgumentException("policy: required (NEXT_CYCLE, ADJUST or REBILL)");
         }
@@ -110,6 +113,6 @@ public class CorrectionsResource {
             throw new IllegalArgumentException("policy: '" + decision.policy() + "' is not NEXT_CYCLE, ADJUST or REBILL");
         }
         Approvals.Request request = corrections.decide(id, policy, Actors.of(identity));
-        return Map.of("correctionId", id, "approvalId", request.id(), "status", "PENDING_APPROVAL");
+        return new Decided(id, request.id(), "PENDING_APPROVAL");
     }
 }
