@@ -83,7 +83,7 @@ public class AdminResource {
                        c.time_zone, c.grace_period::text AS grace_period, c.valid_from, c.valid_to,
                        c.billing_mode, c.billing_subscription_id, c.prepaid_credits, c.minimum_commitment,
                        c.finalization_grace::text AS finalization_grace, c.collection_method, c.days_until_due,
-                       c.auto_advance::text AS auto_advance,
+                       c.auto_advance::text AS auto_advance, c.late_usage_policy,
                        (SELECT cm.currency FROM customer_mapping cm WHERE cm.billing_system = c.billing_system
                          AND cm.billing_account_id = c.billing_account_id ORDER BY cm.valid_from DESC LIMIT 1)
                          AS currency,

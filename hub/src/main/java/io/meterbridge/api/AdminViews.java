@@ -45,7 +45,9 @@ public final class AdminViews {
             @Schema(description = "PostgreSQL interval after a period's end at which the platform finalizes its "
                     + "invoice, e.g. 01:00:00") String finalizationGrace,
             @Schema(enumeration = {"charge_automatically", "send_invoice"}) String collectionMethod,
-            Long daysUntilDue, boolean autoAdvance) {
+            Long daysUntilDue, boolean autoAdvance,
+            @Schema(enumeration = {"NEXT_CYCLE", "ADJUST", "REBILL", "HOLD"},
+                    description = "what late usage of a closed period becomes") String lateUsagePolicy) {
 
         static Contract of(SqlRows.Row row) throws Exception {
             return new Contract(row.number("id"), row.text("contract_key"), row.text("billing_system"),
@@ -55,7 +57,7 @@ public final class AdminViews {
                     row.money("prepaid_credits", "currency"), row.money("minimum_commitment", "currency"), row.text("currency"),
                     row.jsonList("metrics", ContractMetric.class), row.text("finalization_grace"),
                     row.text("collection_method"), row.numberOrNull("days_until_due"),
-                    Boolean.parseBoolean(row.text("auto_advance")));
+                    Boolean.parseBoolean(row.text("auto_advance")), row.text("late_usage_policy"));
         }
     }
 

@@ -27,6 +27,10 @@ public interface BillingConfig {
     @WithDefault("PT10S")
     Duration closeMeteringWait();
 
+    /** How often the late-usage-corrections route looks for late usage of closed periods. */
+    @WithDefault("5m")
+    String lateUsageInterval();
+
     /** How often the usage-report route sends ended days of platform-rated contracts. */
     @WithDefault("5m")
     String usageReportInterval();

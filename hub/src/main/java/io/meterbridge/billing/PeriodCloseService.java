@@ -498,29 +498,9 @@ public class PeriodCloseService {
                 for (Segment segment : segments) {
                     BigDecimal quantity = windowQuantity(connection, contractIds, metric.metric(), segment.start(),
                             segment.end(), aggregation, buckets);
-                    PriceVersion price = prices.version(segment.term().priceVersionRef(), metric.metric());
-                    if (price.validFrom().isAfter(segment.start())
-                            || (price.validTo() != null && price.validTo().isBefore(segment.end()))) {
-                        // Effective dating: a part is priced by a version valid over all of it; a new price is a new
-                        // version, referenced by a new contract version from the date it applies.
-                        throw new IllegalArgumentException("price version '" + price.id() + "' of " + metric.metric()
-                                + " is valid over " + window(price.validFrom(), price.validTo() == null ? null
-                                        : price.validTo()).replace("null", "open")
-                                + ", not over " + window(segment.start(), segment.end()) + " of the period "
-                                + window(period.start(), period.end()) + " of contract " + contract.key());
-                    }
+                    PriceVersion price = priceOf(metric.metric(), segment, period, contract.key(), null);
                     CurrencyRule rule = prices.books().currency(price.currency());
-                    PeriodShare share = new PeriodShare(segment.seconds(), periodSeconds);
-                    // Included units are free; the committed quantity only drives the CRM follow-ups, never an amount.
-                    Rating rating = RatingEngine.rate(price, rule, quantity,
-                            includedUnits(metric.metric(), segment, periodSeconds), credits, share);
-                    if (!share.whole()) {
-                        // An invoice shows which part of the period a line prices.
-                        rating = new Rating(rating.priceVersion(), rating.currency(), rating.lines().stream()
-                                .map(l -> new ChargeLine(l.type(), l.description() + " " + window(segment.start(),
-                                        segment.end()), l.quantity(), l.amount())).toList(), rating.total(),
-                                rating.creditsAfter());
-                    }
+                    Rating rating = rateSegment(metric.metric(), segment, periodSeconds, price, rule, quantity, credits);
                     ratings.add(rating);
                     if (price.prepaidCredits() && credits.compareTo(rating.creditsAfter()) != 0) {
                         drawCredits(connection, contract.key(), closeId, metric.metric(),
@@ -545,6 +525,9 @@ public class PeriodCloseService {
             // After every metric: the commitment is a minimum of their spend together.
             commitmentTrueUp(connection, closeId, contract, parts, periodSeconds, document, ratings,
                     allSchemaRefs.toArray(String[]::new));
+            // NEXT_CYCLE corrections of earlier periods, as adjustment lines (before credits: they are usage too).
+            Corrections.billCarried(connection, mapper, closeId, contract.key(), period, contract.timeZone(), document,
+                    prices.books().currency(document.currency()), allSchemaRefs.toArray(String[]::new));
             // Last: prepaid credit grants pay for what the period costs after every other line (CreditLedger).
             prepaidCredit(connection, closeId, contract, period, document, data, allSchemaRefs.toArray(String[]::new));
             // The ERP side accrues revenue for the unbilled usage, posted before the invoice, reversed when it posts.
@@ -578,6 +561,70 @@ public class PeriodCloseService {
         }
         return new Closed(closeId, contract.key(), period.start(), period.end(), true, contract.billingSystem(),
                 contract.billingMode().name(), document.currency(), document.total(), deliveries);
+    }
+
+    /**
+     * The price version that prices a segment: its contract term's, or {@code replacement} (a re-rate's version for
+     * the same metric) when given. Effective dating: a part is priced by a version valid over all of it; a new price is
+     * a new version, referenced by a new contract version from the date it applies.
+     */
+    PriceVersion priceOf(String metric, Segment segment, BillingPeriod period, String contractKey, String replacement) {
+        PriceVersion price = prices.version(replacement != null ? replacement : segment.term().priceVersionRef(), metric);
+        if (price.validFrom().isAfter(segment.start())
+                || (price.validTo() != null && price.validTo().isBefore(segment.end()))) {
+            throw new IllegalArgumentException("price version '" + price.id() + "' of " + metric
+                    + " is valid over " + window(price.validFrom(), price.validTo() == null ? null
+                            : price.validTo()).replace("null", "open")
+                    + ", not over " + window(segment.start(), segment.end()) + " of the period "
+                    + window(period.start(), period.end()) + " of contract " + contractKey);
+        }
+        return price;
+    }
+
+    /**
+     * Rates one segment of a metric as the close does: included units prorated over the segment, the price's minimum
+     * prorated by the segment's share, lines labelled with their part of the period when it is not the whole. The
+     * re-rating of a closed period (PeriodRerating) calls the same method, so both rate alike.
+     */
+    static Rating rateSegment(String metric, Segment segment, long periodSeconds, PriceVersion price, CurrencyRule rule,
+            BigDecimal quantity, BigDecimal credits) {
+        PeriodShare share = new PeriodShare(segment.seconds(), periodSeconds);
+        // Included units are free; the committed quantity only drives the CRM follow-ups, never an amount.
+        Rating rating = RatingEngine.rate(price, rule, quantity, includedUnits(metric, segment, periodSeconds), credits,
+                share);
+        if (!share.whole()) {
+            // An invoice shows which part of the period a line prices.
+            rating = new Rating(rating.priceVersion(), rating.currency(), rating.lines().stream()
+                    .map(l -> new ChargeLine(l.type(), l.description() + " " + window(segment.start(),
+                            segment.end()), l.quantity(), l.amount())).toList(), rating.total(),
+                    rating.creditsAfter());
+        }
+        return rating;
+    }
+
+    /**
+     * The period's commitment true-up over its ratings, its description naming the proration when the versions'
+     * minimums cover parts of the period (shared with the re-rating of a closed period).
+     */
+    Optional<ChargeLine> commitmentLine(List<Part> parts, long periodSeconds, String currency, List<Rating> ratings) {
+        CurrencyRule rule = prices.books().currency(currency);
+        BigDecimal minimum = commitment(parts, periodSeconds, rule);
+        if (minimum == null) {
+            return Optional.empty();
+        }
+        Optional<ChargeLine> trueUp = RatingEngine.commitment(minimum, rule, ratings);
+        if (trueUp.isEmpty()) {
+            return trueUp;
+        }
+        long covered = parts.stream().mapToLong(Part::seconds).sum();
+        if (parts.size() > 1 || covered != periodSeconds) {
+            String terms = String.join(" + ", parts.stream().map(p -> (p.version().minimumCommitment() == null ? "0"
+                    : p.version().minimumCommitment().toPlainString()) + " x " + p.seconds() + "/" + periodSeconds
+                    + " s").toList());
+            trueUp = Optional.of(new ChargeLine(trueUp.get().type(), trueUp.get().description() + " (prorated: "
+                    + terms + ")", null, trueUp.get().amount()));
+        }
+        return trueUp;
     }
 
     static List<Bucket> buckets(Connection connection, long[] contractIds, String metric, BillingPeriod period)
@@ -792,22 +839,12 @@ public class PeriodCloseService {
             long periodSeconds, DocumentBuilder document, List<Rating> ratings, String[] schemaRefs) throws SQLException {
         CurrencyRule rule = prices.books().currency(document.currency());
         BigDecimal minimum = commitment(parts, periodSeconds, rule);
-        if (minimum == null) {
-            return;
-        }
-        Optional<ChargeLine> trueUp = RatingEngine.commitment(minimum, rule, ratings);
+        Optional<ChargeLine> trueUp = commitmentLine(parts, periodSeconds, document.currency(), ratings);
         if (trueUp.isEmpty()) {
             return;
         }
         long covered = parts.stream().mapToLong(Part::seconds).sum();
         boolean prorated = parts.size() > 1 || covered != periodSeconds;
-        if (prorated) {
-            String terms = String.join(" + ", parts.stream().map(p -> (p.version().minimumCommitment() == null ? "0"
-                    : p.version().minimumCommitment().toPlainString()) + " x " + p.seconds() + "/" + periodSeconds
-                    + " s").toList());
-            trueUp = Optional.of(new ChargeLine(trueUp.get().type(), trueUp.get().description() + " (prorated: "
-                    + terms + ")", null, trueUp.get().amount()));
-        }
         String term = "contract:" + contract.key() + "@" + contract.validFrom();
         Map<String, Object> definition = new java.util.LinkedHashMap<>();
         definition.put("contractId", contract.id());

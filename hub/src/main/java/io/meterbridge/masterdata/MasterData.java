@@ -57,11 +57,20 @@ public record MasterData(Map<String, List<CustomerMapping>> customersByTenant,
         PLATFORM_RATES
     }
 
+    /**
+     * What happens to usage that arrives after its period closed (billing.LateUsageCorrections): NEXT_CYCLE (default)
+     * bills the difference as an adjustment line on the next period's invoice, ADJUST issues a delta document now,
+     * REBILL supersedes the period's invoice, HOLD queues the difference for finance to decide.
+     */
+    public enum LateUsagePolicy {
+        NEXT_CYCLE, ADJUST, REBILL, HOLD
+    }
+
     /** minimumCommitment: the minimum spend per period across all metrics, in the contract's currency (null: none). */
     public record Contract(long id, String key, String billingSystem, String billingAccountId, int anchorDay,
             ZoneId timeZone, Duration gracePeriod, Instant validFrom, Instant validTo, Map<String, ContractMetric> metrics,
             BillingMode billingMode, String billingSubscriptionId, BigDecimal prepaidCredits,
-            BigDecimal minimumCommitment, Invoicing invoicing) {
+            BigDecimal minimumCommitment, Invoicing invoicing, LateUsagePolicy lateUsagePolicy) {
 
         public String billingKey() {
             return billingSystem + ":" + billingAccountId;

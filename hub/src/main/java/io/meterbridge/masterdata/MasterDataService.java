@@ -111,7 +111,7 @@ public class MasterDataService {
                     version.prepaidCredits() == null ? java.math.BigDecimal.ZERO : version.prepaidCredits(),
                     version.minimumCommitment(), finalizationGrace(version.finalizationGrace()),
                     collectionMethod(version.collectionMethod()), version.daysUntilDue(),
-                    !Boolean.FALSE.equals(version.autoAdvance())};
+                    !Boolean.FALSE.equals(version.autoAdvance()), lateUsagePolicy(version.lateUsagePolicy())};
             long id;
             if (existing != null) {
                 id = id(existing);
@@ -119,7 +119,8 @@ public class MasterDataService {
                         UPDATE contract SET billing_system = ?, billing_account_id = ?, billing_cycle = ?, anchor_day = ?,
                           time_zone = ?, grace_period = ?::interval, valid_to = ?, billing_mode = ?,
                           billing_subscription_id = ?, prepaid_credits = ?, minimum_commitment = ?,
-                          finalization_grace = ?::interval, collection_method = ?, days_until_due = ?, auto_advance = ?
+                          finalization_grace = ?::interval, collection_method = ?, days_until_due = ?, auto_advance = ?,
+                          late_usage_policy = ?
                         WHERE id = ?""", append(values, id));
                 execute(connection, "DELETE FROM contract_metric WHERE contract_id = ?", id);
             } else {
@@ -128,8 +129,8 @@ public class MasterDataService {
                         INSERT INTO contract (billing_system, billing_account_id, billing_cycle, anchor_day, time_zone,
                           grace_period, valid_to, billing_mode, billing_subscription_id, prepaid_credits,
                           minimum_commitment, finalization_grace, collection_method, days_until_due, auto_advance,
-                          contract_key, valid_from)
-                        VALUES (?, ?, ?, ?, ?, ?::interval, ?, ?, ?, ?, ?, ?::interval, ?, ?, ?, ?, ?) RETURNING id""")) {
+                          late_usage_policy, contract_key, valid_from)
+                        VALUES (?, ?, ?, ?, ?, ?::interval, ?, ?, ?, ?, ?, ?::interval, ?, ?, ?, ?, ?, ?) RETURNING id""")) {
                     bind(insert, append(append(values, version.contractKey()), ts(version.validFrom())));
                     try (ResultSet rows = insert.executeQuery()) {
                         rows.next();
@@ -374,6 +375,18 @@ public class MasterDataService {
         }
     }
 
+    private static String lateUsagePolicy(String policy) {
+        if (policy == null || policy.isBlank()) {
+            return MasterData.LateUsagePolicy.NEXT_CYCLE.name();
+        }
+        try {
+            return MasterData.LateUsagePolicy.valueOf(policy.trim().toUpperCase(java.util.Locale.ROOT)).name();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("lateUsagePolicy: '" + policy
+                    + "' is not one of NEXT_CYCLE, ADJUST, REBILL, HOLD");
+        }
+    }
+
     private static String billingMode(String mode) {
         if (mode == null || mode.isBlank()) {
             return "HUB_RATES";
@@ -460,6 +473,7 @@ public class MasterDataService {
         zone(v.timeZone());
         grace(v.gracePeriod());
         String mode = billingMode(v.billingMode());
+        lateUsagePolicy(v.lateUsagePolicy());
         if (v.prepaidCredits() != null && v.prepaidCredits().signum() < 0) {
             throw new IllegalArgumentException("prepaidCredits: must not be negative");
         }

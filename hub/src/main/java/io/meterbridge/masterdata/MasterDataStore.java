@@ -104,7 +104,8 @@ public class MasterDataStore {
                 SELECT id, contract_key, billing_system, billing_account_id, anchor_day, time_zone,
                        extract(epoch FROM grace_period)::bigint, valid_from, valid_to, billing_mode,
                        billing_subscription_id, prepaid_credits, minimum_commitment,
-                       extract(epoch FROM finalization_grace)::bigint, collection_method, days_until_due, auto_advance
+                       extract(epoch FROM finalization_grace)::bigint, collection_method, days_until_due, auto_advance,
+                       late_usage_policy
                 FROM contract ORDER BY valid_from""")) {
             while (rows.next()) {
                 Contract contract = new Contract(rows.getLong(1), rows.getString(2), rows.getString(3),
@@ -113,7 +114,8 @@ public class MasterDataStore {
                         Map.copyOf(contractMetrics.getOrDefault(rows.getLong(1), Map.of())),
                         MasterData.BillingMode.valueOf(rows.getString(10)), rows.getString(11), rows.getBigDecimal(12),
                         rows.getBigDecimal(13), new MasterData.Invoicing(Duration.ofSeconds(rows.getLong(14)),
-                                rows.getString(15), (Integer) rows.getObject(16), rows.getBoolean(17)));
+                                rows.getString(15), (Integer) rows.getObject(16), rows.getBoolean(17)),
+                        MasterData.LateUsagePolicy.valueOf(rows.getString(18)));
                 contracts.computeIfAbsent(contract.billingKey(), k -> new ArrayList<>()).add(contract);
             }
         }

@@ -40,7 +40,9 @@ public final class MasterDataVersions {
             // send_invoice only (and required there): the days the customer has to pay.
             Integer daysUntilDue,
             // true (default): Stripe collects the finalized invoice itself; false: the hub pays or sends it.
-            Boolean autoAdvance) {
+            Boolean autoAdvance,
+            // Late usage of a closed period: NEXT_CYCLE (default), ADJUST, REBILL or HOLD.
+            @Schema(enumeration = {"NEXT_CYCLE", "ADJUST", "REBILL", "HOLD"}) String lateUsagePolicy) {
     }
 
     /**

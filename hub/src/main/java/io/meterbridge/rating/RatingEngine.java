@@ -42,7 +42,12 @@ public final class RatingEngine {
          * The period's amount after every other line paid for by the contract's prepaid credit grants (negative, the
          * last line; billing's credit ledger draws it at close, not the rating of one metric).
          */
-        PREPAID_CREDIT
+        PREPAID_CREDIT,
+        /**
+         * A correction of an earlier, closed period billed on this period's invoice (late usage under NEXT_CYCLE):
+         * the difference of one corrected line, positive or negative.
+         */
+        ADJUSTMENT
     }
 
     public record ChargeLine(LineType type, String description, BigDecimal quantity, BigDecimal amount) {

@@ -27,7 +27,7 @@ class ContractScheduleTest {
     private static Contract version(long id, int anchorDay, String from, String to) {
         return new Contract(id, "contract-s", "stripe", "cus_s", anchorDay, ZoneId.of("UTC"), Duration.ofDays(3), t(from),
                 to == null ? null : t(to), Map.of(), BillingMode.HUB_RATES, null, null, null,
-                MasterData.Invoicing.DEFAULT);
+                MasterData.Invoicing.DEFAULT, MasterData.LateUsagePolicy.NEXT_CYCLE);
     }
 
     @Test
