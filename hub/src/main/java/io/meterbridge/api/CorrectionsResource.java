@@ -44,7 +44,7 @@ public class CorrectionsResource {
         static Correction of(SqlRows.Row row) throws Exception {
             return new Correction(row.text("id"), row.text("source"), row.text("contract_key"),
                     row.instant("period_start"), row.instant("period_end"), row.numberOrNull("close_id"),
-                    row.text("policy"), row.text("currency"), row.money("amount"), row.json("lines"),
+                    row.text("policy"), row.text("currency"), row.money("amount", "currency"), row.json("lines"),
                     row.text("status"), row.numberOrNull("approval_id"), row.text("requested_by"),
                     row.instant("created_at"), row.instant("issued_at"), row.text("rerate_id"));
         }
