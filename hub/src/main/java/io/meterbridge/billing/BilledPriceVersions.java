@@ -53,6 +53,8 @@ public class BilledPriceVersions {
                        md5(price_definition::text), price_definition, close_id
                 FROM rated_charge
                 WHERE close_id = ? AND price_version NOT LIKE 'contract:%' AND price_version NOT LIKE 'credits:%'
+                  -- a correction's adjustment line names the version it corrects, with the correction as its definition
+                  AND line_type <> 'ADJUSTMENT'
                 ON CONFLICT (price_version, definition_hash) DO NOTHING""")) {
             insert.setLong(1, closeId);
             insert.executeUpdate();

@@ -127,11 +127,13 @@ public class UnbilledUsage {
             return new Row(kind, version.key(), periodStart, metric.metric(), quantity, null, null);
         }
         PriceVersion price = priced.get();
-        RatingEngine.Rating rating = RatingEngine.rate(price, prices.books().currency(price.currency()), quantity,
-                included, BigDecimal.ZERO);
+        // Retracted usage makes a negative late quantity: its estimate is the same usage line, negated.
+        RatingEngine.Rating rating = RatingEngine.rate(price, prices.books().currency(price.currency()),
+                quantity.abs(), included, BigDecimal.ZERO);
         // The first line is the usage (or overage) line; credits, true-ups and commitments come after it.
+        BigDecimal amount = rating.lines().get(0).amount();
         return new Row(kind, version.key(), periodStart, metric.metric(), quantity, price.currency(),
-                rating.lines().get(0).amount());
+                quantity.signum() < 0 ? amount.negate() : amount);
     }
 
     /**
