@@ -112,7 +112,7 @@ public class PeriodCloseService {
         List<Closed> result = new ArrayList<>();
         for (String contractKey : versionsByKey(masterData.current()).keySet()) {
             try {
-                result.addAll(closeDue(contractKey, now));
+                result.addAll(closeDueOf(contractKey, now));
             } catch (MeteringBehindException e) {
                 // Logged and counted by MeteringCatchUp; the other contracts would wait for the same lag: next tick.
                 break;
@@ -121,8 +121,11 @@ public class PeriodCloseService {
         return result;
     }
 
-    /** What the scheduler closes of one contract at {@code now} (see {@link #closeDue()}). */
-    public List<Closed> closeDue(String contractKey, Instant now) {
+    /**
+     * What the scheduler closes of one contract at {@code now} (see {@link #closeDue()}). Not an overload of closeDue:
+     * the period-close route calls closeDue by name, and Camel bound an overload with null arguments.
+     */
+    public List<Closed> closeDueOf(String contractKey, Instant now) {
         List<Closed> result = new ArrayList<>();
         List<Contract> versions = versionsByKey(masterData.current()).get(contractKey);
         if (versions == null) {

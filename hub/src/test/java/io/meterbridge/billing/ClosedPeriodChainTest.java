@@ -95,11 +95,11 @@ class ClosedPeriodChainTest {
     void theSchedulerOfAContractNeverClosedStartsWithItsFirstPeriod() {
         String tenant = contractFromMarch("chain-scheduler");
         // On 10 July (grace P3D) March to June are due; July is not over.
-        List<PeriodCloseService.Closed> closed = periodClose.closeDue(contractKey(tenant),
+        List<PeriodCloseService.Closed> closed = periodClose.closeDueOf(contractKey(tenant),
                 Instant.parse("2026-07-10T00:00:00Z"));
         assertThat(closed).extracting(c -> c.periodStart().toString()).containsExactly(MARCH, APRIL, MAY, JUNE);
         assertThat(closed).allSatisfy(c -> assertThat(c.total()).isEqualByComparingTo("50.00"));
-        assertThat(periodClose.closeDue(contractKey(tenant), Instant.parse("2026-07-10T00:00:00Z"))).isEmpty();
+        assertThat(periodClose.closeDueOf(contractKey(tenant), Instant.parse("2026-07-10T00:00:00Z"))).isEmpty();
     }
 
     @Test

@@ -49,7 +49,7 @@ class EndedContractCloseTest {
 
         // Never closed: the scheduler starts with the contract's first period (the closed periods leave no gap) and
         // closes what overlaps the validity: January and February at 50.00, March prorated, nothing after.
-        List<PeriodCloseService.Closed> scheduled = periodClose.closeDue(contractKey(tenant),
+        List<PeriodCloseService.Closed> scheduled = periodClose.closeDueOf(contractKey(tenant),
                 Instant.parse("2026-11-10T00:00:00Z"));
         assertThat(scheduled).extracting(c -> c.periodStart().toString()).containsExactly("2026-01-01T00:00:00Z",
                 "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z");
@@ -70,7 +70,7 @@ class EndedContractCloseTest {
                 + "of 24.19 USD (50.00 x 1296000/2678400 s of the period) [2026-03-01T00:00:00Z, 2026-03-16T00:00:00Z)");
 
         // After its last closed period, the scheduler walks April to October: none overlaps the validity.
-        assertThat(periodClose.closeDue(contractKey(tenant), Instant.parse("2026-11-10T00:00:00Z"))).isEmpty();
+        assertThat(periodClose.closeDueOf(contractKey(tenant), Instant.parse("2026-11-10T00:00:00Z"))).isEmpty();
         assertThat(finance().queryParam("contractKey", contractKey(tenant)).get("/api/v1/billing/periods").then()
                 .statusCode(200).extract().jsonPath().getList("id")).hasSize(3);
 
@@ -91,11 +91,11 @@ class EndedContractCloseTest {
                 List.of(term("api_requests", "api-requests-2026-v1", Map.of()))).then().statusCode(200);
         close(tenant, "2026-08-10T00:00:00Z");
         // On 10 November (grace P3D) September and October are due; November is not over.
-        List<PeriodCloseService.Closed> closed = periodClose.closeDue(contractKey(tenant),
+        List<PeriodCloseService.Closed> closed = periodClose.closeDueOf(contractKey(tenant),
                 Instant.parse("2026-11-10T00:00:00Z"));
         assertThat(closed).extracting(c -> c.periodStart().toString())
                 .containsExactly("2026-09-01T00:00:00Z", "2026-10-01T00:00:00Z");
         assertThat(closed).allSatisfy(c -> assertThat(c.total()).isEqualByComparingTo("50.00"));
-        assertThat(periodClose.closeDue(contractKey(tenant), Instant.parse("2026-11-10T00:00:00Z"))).isEmpty();
+        assertThat(periodClose.closeDueOf(contractKey(tenant), Instant.parse("2026-11-10T00:00:00Z"))).isEmpty();
     }
 }

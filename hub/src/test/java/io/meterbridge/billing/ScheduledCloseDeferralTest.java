@@ -72,7 +72,7 @@ class ScheduledCloseDeferralTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> meteringLag() >= 1);
 
             // The scheduler's tick for this contract only (closeDue() would close every test contract's periods).
-            assertThatThrownBy(() -> periodClose.closeDue(key, TICK)).isInstanceOf(MeteringBehindException.class)
+            assertThatThrownBy(() -> periodClose.closeDueOf(key, TICK)).isInstanceOf(MeteringBehindException.class)
                     .hasMessageContaining("close of contract " + key + " deferred: metering has not caught up");
             assertThat(deferred()).isGreaterThanOrEqualTo(deferredBefore + 1);
             assertThat(periodClose.find(key, Instant.parse("2026-09-01T00:00:00Z"))).isEmpty();
@@ -82,7 +82,7 @@ class ScheduledCloseDeferralTest {
 
         // The next ticks: deferred until metering has caught up, then September closes with the event in it.
         List<PeriodCloseService.Closed> closed = await().atMost(Duration.ofSeconds(60))
-                .ignoreException(MeteringBehindException.class).until(() -> periodClose.closeDue(key, TICK),
+                .ignoreException(MeteringBehindException.class).until(() -> periodClose.closeDueOf(key, TICK),
                         list -> !list.isEmpty());
         assertThat(closed).extracting(c -> c.periodStart().toString()).containsExactly("2026-09-01T00:00:00Z");
         assertThat(closed.get(0).total()).isEqualByComparingTo("50.00");

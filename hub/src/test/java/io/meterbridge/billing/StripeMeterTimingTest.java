@@ -78,7 +78,7 @@ class StripeMeterTimingTest {
 
         // What the scheduler does for this contract (closeDue() would close the periods due of every test contract in
         // the shared database, and their deliveries would keep the billing consumer busy for the next test class).
-        periodClose.closeDue(contractKey(tenant), Instant.now());
+        periodClose.closeDueOf(contractKey(tenant), Instant.now());
 
         PeriodCloseService.Closed closed = periodClose.find(contractKey(tenant), previous.start()).orElseThrow(
                 () -> new AssertionError("the scheduler did not close the period within the finalization grace"));

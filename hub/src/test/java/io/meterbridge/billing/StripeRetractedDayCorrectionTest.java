@@ -75,7 +75,7 @@ class StripeRetractedDayCorrectionTest {
         send(retraction(first));
         awaitUsage(tenant, "api_requests", day.toString(), to, "200");
 
-        periodClose.closeDue(key, Instant.now());
+        periodClose.closeDueOf(key, Instant.now());
         PeriodCloseService.Closed closed = periodClose.find(key, previous.start()).orElseThrow(
                 () -> new AssertionError("the scheduler did not close the period within the finalization grace"));
         await().atMost(Duration.ofSeconds(30)).until(() -> "DELIVERED".equals(deliveryStatus(closed.deliveries().get(0))));
